@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The metabase workshop: the real entry is compiled into dist/ by `npm run build`.
+import { main } from '../dist/src/cli/metabase.js';
+import { processIo } from '../dist/src/cli/io.js';
+
+process.exitCode = await main(process.argv.slice(2), processIo);

@@ -1,0 +1,80 @@
+import { Draft, iisMode, installedVersions } from '../machine/machine.js';
+import type { Change } from '../machine/machine.js';
+import { type ParseError, RESTARTING, mayChangeMachine, parseToolArgs } from '../regiis/args.js';
+import { recycledApplications } from '../iis/recycle.js';
+import { type FrameworkVersion, highest, parseFrameworkVersion } from '../regiis/frameworks.js';
+import * as text from '../regiis/messages.js';
+import { type ToolOutcome, runTool } from '../regiis/tool.js';
+import type { Store } from '../store/open.js';
+import { loadMachine } from '../store/machine-repo.js';
+import { commitRun } from './commit.js';
+import { CommandError } from './errors.js';
+import type { Clock } from './clock.js';
+
+export interface RegiisRequest {
+  /** The real tool's options (`-s`, `W3SVC/1/ROOT`, ...). */
+  readonly words: readonly string[];
+  /** `--framework` as typed; default: the highest installed version. */
+  readonly framework: string | undefined;
+  readonly whatIf: boolean;
+  readonly clock: Clock;
+}
+
+export interface RegiisResult {
+  readonly tool: FrameworkVersion;
+  readonly outcome: ToolOutcome;
+  readonly changes: readonly Change[];
+  /** AppDomains recycled (or, with --what-if, that would be). */
+  readonly recycled: readonly string[];
+  readonly written: boolean;
+}
+
+/** A parse error as the real tool prints it (on stdout, exit 1). */
+function parseErrorOutcome(error: ParseError, tool: FrameworkVersion): ToolOutcome {
+  if (error.kind === 'not-emulated') {
+    throw new CommandError('not-emulated', `${error.typed}: the configuration encryption options are not emulated by regiis-sim`);
+  }
+  const line =
+    error.kind === 'invalid-arguments' ? text.INVALID_ARGUMENTS : error.kind === 'duplicate' ? text.duplicateOption(error.typed) : text.INCOMPATIBLE;
+  return { stdout: [...text.banner(tool), line], stderr: [], exitCode: 1, events: [], notes: [], restarted: false };
+}
+
+/** The tool a run uses: `--framework`, else the highest installed. A framework that is not installed has no tool. */
+function chooseTool(typed: string | undefined, installed: readonly FrameworkVersion[]): FrameworkVersion {
+  if (typed === undefined) {
+    const top = highest(installed);
+    if (!top) throw new CommandError('no-tool', 'no .NET Framework is installed on this machine, so there is no aspnet_regiis to run (metabase framework install V)');
+    return top;
+  }
+  const version = parseFrameworkVersion(typed);
+  if (!version) throw new CommandError('bad-input', `--framework: unknown version ${typed} (use 1.0, 1.1, 2.0, 3.5, 4.0 ... 4.8, or v2.0.50727)`);
+  if (!installed.includes(version)) {
+    throw new CommandError('no-tool', `--framework ${typed}: .NET Framework ${version} is not installed on this machine, so it has no aspnet_regiis`);
+  }
+  return version;
+}
+
+/**
+ * One run of `aspnet_regiis`: load, plan (pure), and write changes, events and audit in one transaction.
+ * With `whatIf`, or when the run fails before changing anything, nothing is written.
+ */
+export async function runAspnetRegiis(store: Store, request: RegiisRequest): Promise<RegiisResult> {
+  const transaction = !request.whatIf && mayChangeMachine(request.words) ? store.write : store.read;
+  return transaction(async () => {
+    const loaded = await loadMachine(store.db);
+    const tool = chooseTool(request.framework, installedVersions(loaded.state));
+    const parsed = parseToolArgs(request.words, tool, iisMode(loaded.state) === 'iis5');
+    if (!parsed.ok) return { tool, outcome: parseErrorOutcome(parsed.error, tool), changes: [], recycled: [], written: false };
+    const draft = new Draft(loaded.state);
+    const outcome = runTool(draft, parsed.command, tool);
+    const failedCleanly = outcome.exitCode !== 0 && !draft.changed && !outcome.restarted;
+    const readOnly = !RESTARTING.has(parsed.command.action) && !draft.changed;
+    if (request.whatIf || failedCleanly || readOnly) {
+      const recycled = request.whatIf ? recycledApplications(draft, outcome.restarted) : [];
+      return { tool, outcome, changes: draft.changes, recycled, written: false };
+    }
+    const command = `aspnet_regiis (${tool}) ${request.words.join(' ')}`;
+    const recycled = await commitRun(store, loaded, draft, { command, ...outcome }, request.clock.now());
+    return { tool, outcome, changes: draft.changes, recycled, written: true };
+  });
+}

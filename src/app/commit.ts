@@ -1,0 +1,70 @@
+import type { Change, Draft } from '../machine/machine.js';
+import type { AppEvent, AuditNote } from '../machine/events.js';
+import { recycledApplications } from '../iis/recycle.js';
+import type { Store } from '../store/open.js';
+import { type LoadedMachine, applyChanges } from '../store/machine-repo.js';
+import { appendAppEvents, appendAudit } from '../store/log-repo.js';
+import { recycleAppDomains, stopAllWorkers } from '../store/runtime-repo.js';
+
+/** Everything a successful (or partly successful) run leaves besides its changes. */
+export interface RunRecord {
+  /** The command line, as the audit log names it (`aspnet_regiis (2.0.50727) -s W3SVC/1/ROOT`). */
+  readonly command: string;
+  readonly events: readonly AppEvent[];
+  readonly notes: readonly AuditNote[];
+  readonly restarted: boolean;
+}
+
+const show = (value: unknown): string => JSON.stringify(value);
+
+/** One audit line per changed key property, key, framework, directory and service (before and after). */
+export function describeChange(change: Change): { kind: string; text: string } {
+  switch (change.kind) {
+    case 'setProperty':
+      return {
+        kind: 'change',
+        text: `set ${change.path} ${change.after.name}: ${change.before ? show(change.before.value) : '(none)'} -> ${show(change.after.value)}`,
+      };
+    case 'deleteProperty':
+      return { kind: 'change', text: `delete ${change.path} ${change.before.name} (was ${show(change.before.value)})` };
+    case 'createKey':
+      return { kind: 'change', text: `create key ${change.path} (${change.keyType})` };
+    case 'deleteKey':
+      return { kind: 'change', text: `delete key ${change.path} and everything below it` };
+    case 'framework':
+      return { kind: 'change', text: `framework ${change.after.version}: ${show(change.before ?? null)} -> ${show(change.after)}` };
+    case 'mkdir':
+      return { kind: 'change', text: `mkdir ${change.path}` };
+    case 'rmdir':
+      return { kind: 'change', text: `rmdir ${change.path}` };
+    case 'services':
+      return { kind: 'change', text: `services: ${show(change.before)} -> ${show(change.after)}` };
+    case 'setupLog':
+      return { kind: 'change', text: `setup log counter -> ${change.next}` };
+    case 'grant':
+      return { kind: 'grant', text: `grant ${change.user} (ASP.NET ${change.version})` };
+  }
+}
+
+/**
+ * Writes a run in the current transaction: its changes, its events, the worker processes a restart stops,
+ * the AppDomains it recycles, and its audit lines.
+ */
+export async function commitRun(store: Store, loaded: LoadedMachine, draft: Draft, record: RunRecord, time: string): Promise<string[]> {
+  const recycled = recycledApplications(draft, record.restarted);
+  await applyChanges(store.db, loaded, draft.changes);
+  await appendAppEvents(store.db, record.events, time);
+  if (record.restarted) await stopAllWorkers(store.db);
+  else await recycleAppDomains(store.db, recycled);
+  const audit = [
+    { kind: 'command', text: record.command },
+    ...draft.changes.map(describeChange),
+    ...record.notes,
+    ...(record.restarted ? [{ kind: 'restart', text: 'restart W3SVC: every worker process stopped' }] : []),
+    ...(recycled.length > 0
+      ? [{ kind: 'recycle', text: `recycle ${record.restarted ? 'server-wide' : 'changed applications'}: ${recycled.join(', ')}` }]
+      : []),
+  ];
+  await appendAudit(store.db, audit, time);
+  return recycled;
+}

@@ -1,0 +1,45 @@
+import { type Store, openStore } from '../store/open.js';
+import { hasMachine, insertMachine } from '../store/machine-repo.js';
+import { appendAudit } from '../store/log-repo.js';
+import { DEFAULT_PROFILE, type ProfileName, buildProfile } from '../machine/profiles.js';
+import { StoreError } from '../store/errors.js';
+import type { Clock } from './clock.js';
+
+/**
+ * Opens the machine file; a file that does not exist yet is created with the `win2003` profile (or the one
+ * given), in one transaction with its first audit entry.
+ */
+export async function openMachine(file: string, clock: Clock, profile: ProfileName = DEFAULT_PROFILE): Promise<Store> {
+  const store = await openStore(file);
+  try {
+    if (!(await hasMachine(store.db))) await store.write(() => createMachine(store, profile, clock));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export async function createMachine(store: Store, profile: ProfileName, clock: Clock): Promise<void> {
+  const time = clock.now();
+  await insertMachine(store.db, buildProfile(profile), time);
+  await appendAudit(store.db, [{ kind: 'command', text: `machine created from profile ${profile}` }], time);
+}
+
+/** `metabase init`: a new machine from a profile; an existing one is replaced only with `force`. */
+export async function initMachine(file: string, profile: ProfileName, force: boolean, clock: Clock): Promise<void> {
+  const store = await openStore(file);
+  try {
+    await store.write(async () => {
+      if (await hasMachine(store.db)) {
+        if (!force) throw new StoreError('exists', `${file} already holds a machine; use --force to replace it`);
+        for (const table of ['app_domain', 'worker_process', 'mb_property', 'mb_key', 'framework', 'directory', 'grant_entry', 'app_event', 'audit_entry', 'machine'] as const) {
+          await store.db.deleteFrom(table).execute();
+        }
+      }
+      await createMachine(store, profile, clock);
+    });
+  } finally {
+    await store.close();
+  }
+}

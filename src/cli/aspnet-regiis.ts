@@ -1,0 +1,138 @@
+import yargs from 'yargs';
+import { runAspnetRegiis } from '../app/aspnet-regiis.js';
+import { openMachine } from '../app/machine-file.js';
+import { reportError } from './errors.js';
+import { planLines } from './format/plan.js';
+import { clockFrom, dbFile } from './globals.js';
+import { type Io, writeLines } from './io.js';
+
+const PROGRAM = 'aspnet_regiis';
+
+/** Emulator options (aspnet_regiis.md): long `--` options, parsed by yargs; those that take a value. */
+const VALUED = new Set(['db', 'framework', 'now']);
+/** The tool's options whose next word is always their argument, whatever it looks like. */
+const TAKES_WORD = new Set(['s', 'sn', 'k', 'kn', 'ga']);
+
+/** Splits argv into the emulator's `--` options and the real tool's words (which yargs must never see). */
+export function splitArgv(argv: readonly string[]): { emulator: string[]; tool: string[] } {
+  const emulator: string[] = [];
+  const tool: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word.startsWith('--') && word.length > 2) {
+      emulator.push(word);
+      const name = word.slice(2).split('=')[0]!.toLowerCase();
+      if (VALUED.has(name) && !word.includes('=') && i + 1 < argv.length) emulator.push(argv[++i]!);
+      continue;
+    }
+    tool.push(word);
+    if ((word.startsWith('-') || word.startsWith('/')) && TAKES_WORD.has(word.slice(1).toLowerCase()) && i + 1 < argv.length) tool.push(argv[++i]!);
+  }
+  return { emulator, tool };
+}
+
+interface EmulatorOptions {
+  readonly db: string | undefined;
+  readonly framework: string | undefined;
+  readonly whatIf: boolean;
+  readonly json: boolean;
+  readonly detailedExitcode: boolean;
+  readonly now: string | undefined;
+  readonly crlf: boolean;
+}
+
+function parseEmulatorOptions(words: string[]): EmulatorOptions {
+  let failure: string | undefined;
+  const args = yargs(words)
+    .parserConfiguration({ 'short-option-groups': false, 'camel-case-expansion': true })
+    .option('db', { type: 'string', describe: 'the machine file (REGIIS_DB); default ./metabase.db' })
+    .option('framework', { type: 'string', describe: 'which installed framework\'s tool runs (REGIIS_FRAMEWORK)' })
+    .option('what-if', { type: 'boolean', default: false })
+    .option('json', { type: 'boolean', default: false })
+    .option('detailed-exitcode', { type: 'boolean', default: false })
+    .option('now', { type: 'string' })
+    .option('crlf', { type: 'boolean', default: false })
+    .strict()
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .fail((message) => {
+      failure = message;
+    })
+    .parseSync();
+  if (failure !== undefined) throw new EmulatorUsageError(failure);
+  return {
+    db: args.db,
+    framework: args.framework,
+    whatIf: args.whatIf,
+    json: args.json,
+    detailedExitcode: args.detailedExitcode,
+    now: args.now,
+    crlf: args.crlf,
+  };
+}
+
+class EmulatorUsageError extends Error {}
+
+/** The `aspnet_regiis` program: returns its exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const split = splitArgv(argv);
+    let options: EmulatorOptions;
+    try {
+      options = parseEmulatorOptions(split.emulator);
+    } catch (error) {
+      if (!(error instanceof EmulatorUsageError)) throw error;
+      io.err(`${PROGRAM}: ${error.message} (emulator options: --db FILE --framework V --what-if --json --detailed-exitcode --now ISO --crlf)\n`);
+      return 1;
+    }
+    const clock = clockFrom(options.now, io);
+    const store = await openMachine(dbFile(options.db, io), clock);
+    try {
+      const framework = options.framework ?? (io.env.REGIIS_FRAMEWORK || undefined);
+      const result = await runAspnetRegiis(store, { words: split.tool, framework, whatIf: options.whatIf, clock });
+      const { outcome } = result;
+      const changed = result.changes.length > 0;
+      if (options.json) {
+        io.out(
+          JSON.stringify(
+            {
+              tool: result.tool,
+              exitCode: outcome.exitCode,
+              whatIf: options.whatIf,
+              changed,
+              stdout: outcome.stdout,
+              stderr: outcome.stderr,
+              result: outcome.data ?? null,
+              changes: result.changes,
+              events: outcome.events,
+              restarted: outcome.restarted,
+              recycled: result.recycled,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      } else if (options.whatIf) {
+        const lines = [`What-if: aspnet_regiis (${result.tool}) ${split.tool.join(' ')}`];
+        lines.push(...(outcome.exitCode === 0 ? [] : ['  the run would fail:', ...outcome.stdout.map((l) => `    ${l}`)]));
+        lines.push(...planLines(result.changes));
+        if (outcome.restarted) lines.push('  restart W3SVC: every worker process stops');
+        if (result.recycled.length > 0) lines.push(`  recycle AppDomains: ${result.recycled.join(', ')}`);
+        for (const event of outcome.events) lines.push(`  event ${event.eventId} (${event.source}): ${event.text}`);
+        if (!changed) lines.push('  no change to the machine');
+        writeLines((t) => io.out(t), lines);
+        writeLines((t) => io.err(t), outcome.stderr);
+      } else {
+        writeLines((t) => io.out(t), outcome.stdout, options.crlf ? '\r\n' : '\n');
+        writeLines((t) => io.err(t), outcome.stderr);
+      }
+      if (outcome.exitCode !== 0) return 1;
+      return options.detailedExitcode && changed ? 2 : 0;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    return reportError(io, PROGRAM, error);
+  }
+}

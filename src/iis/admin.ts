@@ -1,0 +1,144 @@
+import { ROOT_PATH, type MetabaseKey, asList, property } from '../metabase/metabase.js';
+import { lastSegment, parentPath, pathKey, toKeyPath, toolPath } from '../metabase/paths.js';
+import { listVersion } from '../metabase/scriptmaps.js';
+import { type Draft, type IisMode, type MachineState, hasIis6, normalizeDir } from '../machine/machine.js';
+
+/**
+ * Administration of sites, virtual directories, applications and pools: what IIS Manager and adsutil.vbs do.
+ * Pure: each function checks its input against the machine and changes the draft, or throws `AdminError`.
+ */
+export class AdminError extends Error {
+  override readonly name = 'AdminError';
+}
+
+export const POOLS_PATH = `${ROOT_PATH}/AppPools`;
+
+export function requireKey(d: Pick<Draft, 'metabase'>, typed: string): MetabaseKey {
+  const key = d.metabase.get(toKeyPath(typed));
+  if (!key) throw new AdminError(`${typed}: no such key in the metabase`);
+  return key;
+}
+
+function requirePool(d: Draft, pool: string): string {
+  if (!hasIis6(d.state)) throw new AdminError('IIS 5 has no application pools');
+  const key = d.metabase.get(`${POOLS_PATH}/${pool}`);
+  if (!key || key.keyType !== 'IIsApplicationPool') throw new AdminError(`no application pool named ${pool} (metabase pool add ${pool})`);
+  return lastSegment(key.path);
+}
+
+const BINDING = /^[^:]*:\d{1,5}:[^:]*$/;
+
+/** Parses `--bindings` (`IP:port:host`, several separated by commas). */
+export function parseBindings(text: string): string[] {
+  const bindings = text.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  const bad = bindings.find((b) => !BINDING.test(b));
+  if (bad !== undefined || bindings.length === 0) throw new AdminError(`--bindings: ${bad ?? text} is not IP:port:host (e.g. :80:www.example.com)`);
+  return bindings;
+}
+
+function makeApplication(d: Draft, path: string, pool: string | undefined): void {
+  d.setProperty(path, property('AppRoot', path));
+  d.setProperty(path, property('AppFriendlyName', lastSegment(path)));
+  d.setProperty(path, property('AppIsolated', '2'));
+  if (pool !== undefined) d.setProperty(path, property('AppPoolId', requirePool(d, pool)));
+}
+
+export interface SiteSpec {
+  readonly name: string;
+  readonly id?: number | undefined;
+  readonly bindings?: string | undefined;
+  readonly path?: string | undefined;
+  readonly pool?: string | undefined;
+}
+
+/** `site add`: an IIsWebServer with its ROOT application; the next free id when none is given. */
+export function addSite(d: Draft, spec: SiteSpec): string {
+  const ids = d.metabase.childrenOf(ROOT_PATH).filter((k) => k.keyType === 'IIsWebServer').map((k) => Number(lastSegment(k.path)));
+  const id = spec.id ?? Math.max(0, ...ids.filter(Number.isFinite)) + 1;
+  if (!Number.isInteger(id) || id < 1) throw new AdminError(`--id: a site id is a positive whole number, not ${spec.id}`);
+  if (d.metabase.has(`${ROOT_PATH}/${id}`)) throw new AdminError(`site ${id} already exists`);
+  const bindings = parseBindings(spec.bindings ?? ':80:');
+  const home = normalizeDir(spec.path ?? `C:\\Inetpub\\${spec.name}`);
+  if (spec.pool !== undefined) requirePool(d, spec.pool);
+  const site = `${ROOT_PATH}/${id}`;
+  d.createKey(site, 'IIsWebServer');
+  d.setProperty(site, property('ServerComment', spec.name));
+  d.setProperty(site, property('ServerBindings', bindings));
+  d.createKey(`${site}/ROOT`, 'IIsWebVirtualDir');
+  d.setProperty(`${site}/ROOT`, property('Path', home));
+  makeApplication(d, `${site}/ROOT`, spec.pool);
+  d.setProperty(`${site}/ROOT`, property('AppFriendlyName', 'Default Application'));
+  d.mkdir(home);
+  return site;
+}
+
+/** `vdir add`: an IIsWebVirtualDir under an existing key; `app` makes it an application. */
+export function addVirtualDirectory(d: Draft, typed: string, dir: string, app: boolean, pool: string | undefined): string {
+  const path = toKeyPath(typed);
+  if (d.metabase.has(path)) throw new AdminError(`${typed} already exists`);
+  const parent = parentPath(path);
+  if (parent === undefined || !d.metabase.has(parent)) throw new AdminError(`${typed}: its parent ${toolPath(parent ?? '/')} does not exist`);
+  if (pool !== undefined && !app) throw new AdminError('--pool needs --app: only an application runs in a pool');
+  const key = d.createKey(path, 'IIsWebVirtualDir');
+  d.setProperty(key.path, property('Path', normalizeDir(dir)));
+  if (app) makeApplication(d, key.path, pool);
+  d.mkdir(dir);
+  return key.path;
+}
+
+export function createApplication(d: Draft, typed: string, pool: string | undefined): string {
+  const key = requireKey(d, typed);
+  makeApplication(d, key.path, pool);
+  return key.path;
+}
+
+export function deleteApplication(d: Draft, typed: string): string {
+  const key = requireKey(d, typed);
+  if (!d.metabase.isApplication(key)) throw new AdminError(`${typed} is not an application`);
+  for (const name of ['AppRoot', 'AppFriendlyName', 'AppIsolated']) d.deleteProperty(key.path, name);
+  return key.path;
+}
+
+export function addPool(d: Draft, name: string): string {
+  if (!hasIis6(d.state)) throw new AdminError('IIS 5 has no application pools');
+  if (!/^[^/\\]+$/.test(name)) throw new AdminError(`${name}: a pool name cannot contain / or \\`);
+  if (d.metabase.has(`${POOLS_PATH}/${name}`)) throw new AdminError(`application pool ${name} already exists`);
+  if (!d.metabase.has(POOLS_PATH)) d.createKey(POOLS_PATH, 'IIsApplicationPools');
+  return d.createKey(`${POOLS_PATH}/${name}`, 'IIsApplicationPool').path;
+}
+
+export function assignPool(d: Draft, typed: string, pool: string): string {
+  const key = requireKey(d, typed);
+  d.setProperty(key.path, property('AppPoolId', requirePool(d, pool)));
+  return key.path;
+}
+
+/** `mode`: IIS 6 worker process isolation, or IIS 5 isolation mode (`IIs5IsolationModeEnabled`). */
+export function setIisMode(d: Draft, mode: Exclude<IisMode, 'iis5'>): void {
+  if (!hasIis6(d.state)) throw new AdminError('this machine runs IIS 5.0, which has one process model only');
+  d.setProperty(ROOT_PATH, { ...property('IIs5IsolationModeEnabled', mode === 'iis6' ? 'FALSE' : 'TRUE'), dataType: 'DWORD' });
+}
+
+export interface PoolMember {
+  readonly path: string;
+  /** The application's ASP.NET version (its effective ScriptMaps), undefined when it has none. */
+  readonly version: string | undefined;
+}
+
+/** Each pool with its applications (their effective `AppPoolId`) and their versions, pools in metabase order. */
+export function poolMembers(state: Pick<MachineState, 'metabase'>): Map<string, PoolMember[]> {
+  const pools = new Map<string, PoolMember[]>();
+  for (const pool of state.metabase.childrenOf(POOLS_PATH)) pools.set(lastSegment(pool.path), []);
+  const byLower = new Map([...pools.keys()].map((name) => [name.toLowerCase(), name]));
+  for (const app of state.metabase.applications()) {
+    const poolId = state.metabase.effective(app.path, 'AppPoolId')?.property.value;
+    if (typeof poolId !== 'string') continue;
+    const name = byLower.get(poolId.toLowerCase()) ?? poolId;
+    if (!pools.has(name)) pools.set(name, []);
+    const version = listVersion(asList(state.metabase.effective(app.path, 'ScriptMaps')?.property.value));
+    pools.get(name)!.push({ path: app.path, version });
+  }
+  return pools;
+}
+
+export const isPoolPath = (path: string): boolean => pathKey(path).startsWith(pathKey(POOLS_PATH) + '/');

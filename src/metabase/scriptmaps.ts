@@ -1,0 +1,112 @@
+import { ASPNET_VERBS, compareVersions, extensionsOf, type FrameworkVersion } from '../regiis/frameworks.js';
+
+/**
+ * ScriptMaps entries (machine.md §2): `<extension>,<processor path>,<flags>[,<verbs>]`, verbs being everything
+ * after the third comma (empty: all verbs).
+ */
+export interface ScriptMapEntry {
+  readonly extension: string;
+  readonly processor: string;
+  readonly flags: string;
+  /** Included verbs; undefined when the entry names none (all verbs). */
+  readonly verbs: string | undefined;
+}
+
+export function parseEntry(text: string): ScriptMapEntry {
+  const [extension = '', processor = '', flags = '', ...verbs] = text.split(',');
+  return { extension, processor, flags, verbs: verbs.length > 0 ? verbs.join(',') : undefined };
+}
+
+export function formatEntry(entry: ScriptMapEntry): string {
+  const head = `${entry.extension},${entry.processor},${entry.flags}`;
+  return entry.verbs === undefined ? head : `${head},${entry.verbs}`;
+}
+
+/** The version an unrecognised ASP.NET processor folder counts as: lower than all (decided, machine.md §2). */
+export const UNKNOWN_ASPNET_VERSION = '0.0.0';
+
+/** An ASP.NET entry's processor file is `aspnet_isapi.dll`, whatever its folder. */
+export function isAspNetEntry(entry: ScriptMapEntry): boolean {
+  return fileName(entry.processor).toLowerCase() === 'aspnet_isapi.dll';
+}
+
+/** The version named by the processor's folder (`...\v2.0.50727\aspnet_isapi.dll`); undefined if not ASP.NET. */
+export function entryVersion(entry: ScriptMapEntry): string | undefined {
+  if (!isAspNetEntry(entry)) return undefined;
+  const parts = entry.processor.split(/[\\/]/);
+  const folder = parts[parts.length - 2] ?? '';
+  const match = /^v(\d+)\.(\d+)\.(\d+)$/i.exec(folder);
+  return match ? `${Number(match[1])}.${Number(match[2])}.${Number(match[3])}` : UNKNOWN_ASPNET_VERSION;
+}
+
+function fileName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] ?? '';
+}
+
+/** The distinct versions a list's ASP.NET entries name, in ascending order. */
+export function listVersions(list: readonly string[]): string[] {
+  const versions = new Set<string>();
+  for (const text of list) {
+    const v = entryVersion(parseEntry(text));
+    if (v !== undefined) versions.add(v);
+  }
+  return [...versions].sort(compareVersions);
+}
+
+/** A list's version: that of its ASP.NET entries, the highest when mixed; undefined when it has none. */
+export function listVersion(list: readonly string[]): string | undefined {
+  const versions = listVersions(list);
+  return versions[versions.length - 1];
+}
+
+export const hasAspNet = (list: readonly string[]): boolean => list.some((text) => isAspNetEntry(parseEntry(text)));
+
+/** A list whose ASP.NET entries name two versions (possible after hand edits). */
+export const isMixed = (list: readonly string[]): boolean => listVersions(list).length > 1;
+
+/**
+ * Moves a list to version `target` (machine.md §2, decided): ASP.NET entries W maps keep their place, flags
+ * and verbs with W's processor; those W does not map are dropped, as are later duplicates of an extension;
+ * W's extensions missing from the list are appended in W's order; every other entry stays where it is.
+ */
+export function moveList(list: readonly string[], target: FrameworkVersion, processor: string): string[] {
+  const targetExtensions = extensionsOf(target);
+  const mapped = new Set(targetExtensions.map((e) => e.extension.toLowerCase()));
+  const present = new Set<string>();
+  const kept = new Set<string>();
+  const moved: string[] = [];
+  for (const text of list) {
+    const entry = parseEntry(text);
+    const ext = entry.extension.toLowerCase();
+    present.add(ext);
+    if (!isAspNetEntry(entry)) {
+      moved.push(text);
+    } else if (mapped.has(ext) && !kept.has(ext)) {
+      kept.add(ext);
+      moved.push(formatEntry({ ...entry, processor }));
+    }
+  }
+  for (const e of targetExtensions) {
+    if (!present.has(e.extension.toLowerCase())) moved.push(`${e.extension},${processor},${e.flag},${ASPNET_VERBS}`);
+  }
+  return moved;
+}
+
+/** Removing ASP.NET from a list drops its ASP.NET entries and keeps the rest (machine.md §2). */
+export function removeAspNet(list: readonly string[]): string[] {
+  return list.filter((text) => !isAspNetEntry(parseEntry(text)));
+}
+
+/** The entry that handles `extension` in a list, if any (extensions compare case-insensitively). */
+export function entryFor(list: readonly string[], extension: string): ScriptMapEntry | undefined {
+  const ext = extension.toLowerCase();
+  for (const text of list) {
+    const entry = parseEntry(text);
+    if (entry.extension.toLowerCase() === ext) return entry;
+  }
+  return undefined;
+}
+
+export const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((text, i) => text === b[i]);

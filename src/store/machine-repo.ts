@@ -1,0 +1,224 @@
+import type { Kysely } from 'kysely';
+import { Metabase, type MetabaseKey } from '../metabase/metabase.js';
+import { parentPath, pathKey } from '../metabase/paths.js';
+import type { Change, FrameworkState, MachineState, Os } from '../machine/machine.js';
+import type { FrameworkVersion } from '../regiis/frameworks.js';
+import type { Database } from './schema.js';
+import { propertyToRow, rowToProperty } from './rows.js';
+import { StoreError } from './errors.js';
+
+/** A machine read from the file, with the row ids of its keys so that changes can be written back. */
+export interface LoadedMachine {
+  readonly state: MachineState;
+  readonly keyIds: Map<string, number>;
+}
+
+/** Rows per multi-row INSERT: well under SQLite's limit of bound parameters. */
+const CHUNK = 500;
+
+function* chunks<T>(items: readonly T[], size = CHUNK): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+export async function hasMachine(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('machine').select('id').executeTakeFirst()) !== undefined;
+}
+
+/** Reads the whole machine. */
+export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> {
+  const machine = await db.selectFrom('machine').selectAll().executeTakeFirst();
+  if (!machine) throw new StoreError('not-a-machine', 'the file holds no machine (it was never initialised)');
+  const keyRows = await db.selectFrom('mb_key').select(['id', 'path', 'key_type']).orderBy('ord').execute();
+  const propRows = await db
+    .selectFrom('mb_property')
+    .select(['key_id', 'name', 'prop_id', 'data_type', 'user_type', 'attributes', 'value'])
+    .orderBy('key_id')
+    .orderBy('ord')
+    .execute();
+
+  const props = new Map<number, MetabaseKey['properties']>();
+  for (const row of propRows) {
+    let map = props.get(row.key_id) as Map<string, ReturnType<typeof rowToProperty>> | undefined;
+    if (!map) props.set(row.key_id, (map = new Map()));
+    map.set(row.name.toLowerCase(), rowToProperty(row));
+  }
+  const keyIds = new Map<string, number>();
+  const metabase = new Metabase();
+  for (const row of keyRows) {
+    keyIds.set(pathKey(row.path), row.id);
+    metabase.put({ path: row.path, keyType: row.key_type, properties: props.get(row.id) ?? new Map() });
+  }
+
+  const frameworks = new Map<FrameworkVersion, FrameworkState>();
+  for (const row of await db.selectFrom('framework').selectAll().execute()) {
+    const version = row.version as FrameworkVersion;
+    frameworks.set(version, { version, installed: row.installed === 1, registered: row.registered === 1, isapiPresent: row.isapi_present === 1 });
+  }
+  const directories = new Map<string, string>();
+  for (const row of await db.selectFrom('directory').selectAll().orderBy('path_lc').execute()) directories.set(row.path_lc, row.path);
+
+  return {
+    keyIds,
+    state: {
+      profile: machine.profile,
+      os: machine.os as Os,
+      windir: machine.windir,
+      metabase,
+      frameworks,
+      directories,
+      services: {
+        stateService: (machine.state_service ?? undefined) as FrameworkVersion | undefined,
+        perfCounters: (machine.perf_counters ?? undefined) as FrameworkVersion | undefined,
+        aspnetAccount: machine.aspnet_account === 1,
+      },
+      setupLogCounter: machine.setup_log_counter,
+    },
+  };
+}
+
+/** Writes a whole machine into an empty file (a new profile). */
+export async function insertMachine(db: Kysely<Database>, state: MachineState, createdAt: string): Promise<void> {
+  await db
+    .insertInto('machine')
+    .values({
+      id: 1,
+      profile: state.profile,
+      os: state.os,
+      windir: state.windir,
+      setup_log_counter: state.setupLogCounter,
+      state_service: state.services.stateService ?? null,
+      perf_counters: state.services.perfCounters ?? null,
+      aspnet_account: state.services.aspnetAccount ? 1 : 0,
+      created_at: createdAt,
+    })
+    .execute();
+  await insertMetabase(db, state.metabase);
+  for (const framework of state.frameworks.values()) await upsertFramework(db, framework);
+  const dirs = [...state.directories].map(([path_lc, path]) => ({ path_lc, path }));
+  for (const chunk of chunks(dirs)) await db.insertInto('directory').values(chunk).execute();
+}
+
+/** Inserts every key of a metabase (into a file that holds none), with ids assigned in tree order. */
+export async function insertMetabase(db: Kysely<Database>, metabase: Metabase): Promise<void> {
+  const ids = new Map<string, number>();
+  const keys: { id: number; path: string; path_lc: string; parent_id: number | null; key_type: string; ord: number }[] = [];
+  const props: ReturnType<typeof propertyToRow>[] = [];
+  for (const key of metabase.all()) {
+    const id = keys.length + 1;
+    ids.set(pathKey(key.path), id);
+    const parent = parentPath(key.path);
+    keys.push({ id, path: key.path, path_lc: pathKey(key.path), parent_id: parent === undefined ? null : (ids.get(pathKey(parent)) ?? null), key_type: key.keyType, ord: id });
+    for (const prop of key.properties.values()) props.push(propertyToRow(id, prop, props.length + 1));
+  }
+  for (const chunk of chunks(keys)) await db.insertInto('mb_key').values(chunk).execute();
+  for (const chunk of chunks(props)) await db.insertInto('mb_property').values(chunk).execute();
+}
+
+async function upsertFramework(db: Kysely<Database>, f: FrameworkState): Promise<void> {
+  const row = { version: f.version, installed: f.installed ? 1 : 0, registered: f.registered ? 1 : 0, isapi_present: f.isapiPresent ? 1 : 0 };
+  await db
+    .insertInto('framework')
+    .values(row)
+    .onConflict((oc) => oc.column('version').doUpdateSet({ installed: row.installed, registered: row.registered, isapi_present: row.isapi_present }))
+    .execute();
+}
+
+/**
+ * Writes a run's changes, in order. Consecutive property changes are batched into multi-row statements, so a
+ * run that rewrites thousands of lists costs a handful of statements.
+ */
+export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, changes: readonly Change[]): Promise<void> {
+  const { keyIds } = loaded;
+  let nextOrd = await nextOrdinal(db);
+  let pending: Change[] = [];
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    // Net effect per property: the last change wins.
+    type PropertyChange = Extract<Change, { kind: 'setProperty' | 'deleteProperty' }>;
+    const last = new Map<string, PropertyChange>();
+    for (const change of pending as PropertyChange[]) {
+      const name = change.kind === 'setProperty' ? change.after.name : change.before.name;
+      last.set(`${pathKey(change.path)}\0${name.toLowerCase()}`, change);
+    }
+    const upserts = [];
+    const deletes: { key_id: number; name_lc: string }[] = [];
+    for (const change of last.values()) {
+      const keyId = keyIds.get(pathKey(change.path));
+      if (keyId === undefined) throw new Error(`internal: no row for key ${change.path}`);
+      if (change.kind === 'setProperty') upserts.push(propertyToRow(keyId, change.after, nextOrd++));
+      else deletes.push({ key_id: keyId, name_lc: change.before.name.toLowerCase() });
+    }
+    for (const chunk of chunks(upserts)) {
+      await db
+        .insertInto('mb_property')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(['key_id', 'name_lc']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), data_type: eb.ref('excluded.data_type') })),
+        )
+        .execute();
+    }
+    for (const row of deletes) {
+      await db.deleteFrom('mb_property').where('key_id', '=', row.key_id).where('name_lc', '=', row.name_lc).execute();
+    }
+    pending = [];
+  };
+
+  for (const change of changes) {
+    if (change.kind === 'setProperty' || change.kind === 'deleteProperty') {
+      pending.push(change);
+      continue;
+    }
+    await flush();
+    switch (change.kind) {
+      case 'createKey': {
+        const parent = parentPath(change.path);
+        const parentId = parent === undefined ? null : (keyIds.get(pathKey(parent)) ?? null);
+        const ordRow = await db.selectFrom('mb_key').select((eb) => eb.fn.max('ord').as('ord')).executeTakeFirst();
+        const inserted = await db
+          .insertInto('mb_key')
+          .values({ path: change.path, path_lc: pathKey(change.path), parent_id: parentId, key_type: change.keyType, ord: Number(ordRow?.ord ?? 0) + 1 })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        keyIds.set(pathKey(change.path), inserted.id);
+        break;
+      }
+      case 'deleteKey': {
+        const prefix = pathKey(change.path);
+        await db.deleteFrom('mb_key').where('path_lc', '=', prefix).execute();
+        for (const id of [...keyIds.keys()]) if (id === prefix || id.startsWith(prefix + '/')) keyIds.delete(id);
+        break;
+      }
+      case 'framework':
+        await upsertFramework(db, change.after);
+        break;
+      case 'mkdir':
+        await db.insertInto('directory').values({ path_lc: change.path.toLowerCase(), path: change.path }).onConflict((oc) => oc.doNothing()).execute();
+        break;
+      case 'rmdir':
+        await db.deleteFrom('directory').where('path_lc', '=', change.path.toLowerCase()).execute();
+        break;
+      case 'services':
+        await db
+          .updateTable('machine')
+          .set({
+            state_service: change.after.stateService ?? null,
+            perf_counters: change.after.perfCounters ?? null,
+            aspnet_account: change.after.aspnetAccount ? 1 : 0,
+          })
+          .execute();
+        break;
+      case 'setupLog':
+        await db.updateTable('machine').set({ setup_log_counter: change.next }).execute();
+        break;
+      case 'grant':
+        await db.insertInto('grant_entry').values({ principal: change.user, version: change.version }).execute();
+        break;
+    }
+  }
+  await flush();
+}
+
+async function nextOrdinal(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('mb_property').select((eb) => eb.fn.max('ord').as('ord')).executeTakeFirst();
+  return Number(row?.ord ?? 0) + 1;
+}

@@ -1,0 +1,105 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** Row types of the machine file. Rows are not domain types: `rows.ts` maps between the two. */
+export interface MachineTable {
+  id: number;
+  profile: string;
+  os: string;
+  windir: string;
+  setup_log_counter: number;
+  state_service: string | null;
+  perf_counters: string | null;
+  aspnet_account: number;
+  created_at: string;
+}
+
+export interface KeyTable {
+  id: Generated<number>;
+  path: string;
+  path_lc: string;
+  parent_id: number | null;
+  key_type: string;
+  ord: number;
+}
+
+export interface PropertyTable {
+  key_id: number;
+  name_lc: string;
+  name: string;
+  ord: number;
+  prop_id: number | null;
+  data_type: string | null;
+  user_type: string | null;
+  attributes: string | null;
+  value: string;
+}
+
+export interface FrameworkTable {
+  version: string;
+  installed: number;
+  registered: number;
+  isapi_present: number;
+}
+
+export interface DirectoryTable {
+  path_lc: string;
+  path: string;
+}
+
+export interface GrantTable {
+  id: Generated<number>;
+  principal: string;
+  version: string;
+}
+
+export interface WorkerProcessTable {
+  id: Generated<number>;
+  image: string;
+  pool: string | null;
+  clr: string | null;
+  started_at: string;
+}
+
+export interface AppDomainTable {
+  worker_id: number;
+  app_path_lc: string;
+  app_path: string;
+  clr: string;
+  started_at: string;
+}
+
+export interface AppEventTable {
+  seq: Generated<number>;
+  time: string;
+  source: string;
+  event_id: number;
+  type: string;
+  text: string;
+}
+
+export interface AuditTable {
+  seq: Generated<number>;
+  time: string;
+  run: number;
+  kind: string;
+  text: string;
+}
+
+export interface Database {
+  machine: MachineTable;
+  mb_key: KeyTable;
+  mb_property: PropertyTable;
+  framework: FrameworkTable;
+  directory: DirectoryTable;
+  grant_entry: GrantTable;
+  worker_process: WorkerProcessTable;
+  app_domain: AppDomainTable;
+  app_event: AppEventTable;
+  audit_entry: AuditTable;
+}
+
+export type KeyRow = Selectable<KeyTable>;
+export type PropertyRow = Selectable<PropertyTable>;
+export type NewPropertyRow = Insertable<PropertyTable>;
+export type AppEventRow = Selectable<AppEventTable>;
+export type AuditRow = Selectable<AuditTable>;
