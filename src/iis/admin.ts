@@ -142,3 +142,39 @@ export function poolMembers(state: Pick<MachineState, 'metabase'>): Map<string, 
 }
 
 export const isPoolPath = (path: string): boolean => pathKey(path).startsWith(pathKey(POOLS_PATH) + '/');
+
+/** Keys `delete` refuses to remove: without them there is no web service left to rehearse on. */
+const PROTECTED_KEYS = new Set(['/lm', pathKey(ROOT_PATH)]);
+
+/** `set PATH PROP VALUE...` (adsutil SET): a MULTISZ property takes one value per entry, any other exactly one. */
+export function setRaw(d: Draft, typed: string, name: string, values: readonly string[]): string {
+  const key = requireKey(d, typed);
+  const existing = key.properties.get(name.toLowerCase());
+  const template = existing ?? property(name, values.length > 1 ? values : (values[0] ?? ''));
+  const isList = existing ? typeof existing.value !== 'string' : template.dataType === 'MULTISZ';
+  if (!isList && values.length !== 1) throw new AdminError(`${template.name} is not a list: give exactly one value`);
+  d.setProperty(key.path, { ...template, value: isList ? [...values] : values[0]! });
+  return key.path;
+}
+
+/** `delete PATH [PROP]` (adsutil DELETE): a property, or a key with everything below it. */
+export function deleteRaw(d: Draft, typed: string, name: string | undefined): string {
+  const key = requireKey(d, typed);
+  if (name === undefined) {
+    if (PROTECTED_KEYS.has(pathKey(key.path))) throw new AdminError(`${typed}: refusing to delete ${key.path}, the web service itself`);
+    d.deleteKey(key.path);
+  } else {
+    if (!key.properties.has(name.toLowerCase())) throw new AdminError(`${typed}: holds no ${name} of its own`);
+    d.deleteProperty(key.path, name);
+  }
+  return key.path;
+}
+
+/** `create PATH [--type T]` (adsutil CREATE): a new key under an existing one. */
+export function createRaw(d: Draft, typed: string, keyType: string): string {
+  const path = toKeyPath(typed);
+  if (d.metabase.has(path)) throw new AdminError(`${typed} already exists`);
+  const parent = parentPath(path);
+  if (parent === undefined || (parent !== '/' && !d.metabase.has(parent))) throw new AdminError(`${typed}: its parent ${toolPath(parent ?? '/')} does not exist`);
+  return d.createKey(path, keyType).path;
+}
