@@ -139,4 +139,15 @@ describe('aspnet_regiis (in-process, real SQLite file)', () => {
     expect(out.exit).toBe(1);
     expect(out.stderr).toContain('bogus');
   });
+
+  test('-? and no option print the usage of this tool version', async ({ db }) => {
+    await mb(db, 'init', '--profile', 'win2003-net40');
+    const v11 = await regiis(db, '--framework', '1.1', '/?');
+    expect(v11.exit).toBe(0);
+    expect(v11.stdout.startsWith('\n                      -- ASP.NET REGISTRATION OPTIONS --\n')).toBe(true);
+    expect(v11.stdout).not.toContain('-iru');
+    const v40 = await regiis(db, '--framework', '4.0');
+    expect(v40.stdout.startsWith('Microsoft (R) ASP.NET RegIIS version 4.0.30319.1\n')).toBe(true);
+    expect(v40.stdout).toContain('\n-iru                ');
+  });
 });
