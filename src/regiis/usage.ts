@@ -33,7 +33,7 @@ const OPTIONS: readonly OptionHelp[] = [
   { name: '-e', text: 'Remove the client side scripts for this version from the aspnet_client subdirectory of each IIS site directory.' },
   { name: '-ea', text: 'Remove the client side scripts for all versions from the aspnet_client subdirectory of each IIS site directory.' },
   { name: '-ga <user>', text: 'Grant the specified user or group access to the IIS metabase and other directories used by ASP.NET.', since2: true },
-  { name: '-norestart', text: 'Used with -i, -ir, -iru, -r, -s, -sn, -k, -kn, -u or -ua: do not restart the World Wide Web Publishing Service (W3SVC) after installing or updating scriptmaps.' },
+  { name: '-norestart', text: 'With an option that installs, uninstalls, maps or removes scriptmaps: do not restart the World Wide Web Publishing Service (W3SVC) afterwards. Running worker processes keep the CLR they loaded.' },
   { name: '-?', text: 'Print this help text.' },
 ];
 
