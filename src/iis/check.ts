@@ -42,8 +42,6 @@ export interface CheckInput {
   readonly stripped: readonly StrippedRecord[];
 }
 
-const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
-
 /** `X and Y`, `X, Y and Z`. */
 const and = (items: readonly string[]): string => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
@@ -62,10 +60,10 @@ function applicationsOf(state: MachineState): Application[] {
   });
 }
 
-/** Every finding on the machine, errors first, then warnings, then information. */
+/** Every finding on the machine: errors first, then warnings, then information (the rules are listed so). */
 export function checkMachine(input: CheckInput): Finding[] {
   const apps = applicationsOf(input.state);
-  const findings = [
+  return [
     ...poolConflicts(input.state),
     ...versionProblems(input.state, apps),
     ...aspNet10InWorkerIsolation(input.state, apps),
@@ -74,7 +72,6 @@ export function checkMachine(input: CheckInput): Finding[] {
     ...mixedLists(input.state),
     ...outdatedWorkers(input.state, input.runtime),
   ];
-  return findings.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map(({ f }) => f);
 }
 
 /** `check` fails (exit 1) on an error finding; with `--strict`, on a warning too. */
