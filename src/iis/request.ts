@@ -188,6 +188,9 @@ export function serve(state: MachineState, runtime: Runtime, request: HttpReques
   trace.clr = version;
   const framework = isFrameworkVersion(version) ? state.frameworks.get(version) : undefined;
   if (!isFrameworkVersion(version) || !framework?.installed || !framework.isapiPresent) return answer('500', `cannot load ${handler.entry.processor}: the file is missing`);
+  // Unregistering takes away what the ISAPI needs besides its file (its registry key, filter, account), so an
+  // unregistered version fails where no Web Service Extension stopped it first (IIS 5) (decided).
+  if (!framework.registered) return answer('500', `ASP.NET ${version} is not registered with IIS (aspnet_regiis -lv does not list it)`);
   if (!application) return answer('500', `no application at or above ${toolPath(key.path)}: ASP.NET runs only inside one`);
 
   if (mode === 'iis6') {

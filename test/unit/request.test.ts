@@ -185,6 +185,19 @@ describe('request: ASP.NET files and versions', () => {
     expect(only(state, 'http://localhost/a.aspx').response.line).toBe('500 cannot load C:\\WINNT\\Microsoft.NET\\Framework\\v2.0.40607\\aspnet_isapi.dll: the file is missing');
   });
 
+  it('a version that is installed but not registered answers 500 where no Web Service Extension stops it first', () => {
+    const state = machine(
+      'win2000',
+      (d) => void installFramework(d, '2.0.50727', true),
+      (d) => d.setFramework({ ...d.state.frameworks.get('2.0.50727')!, registered: false }),
+      set('W3SVC/1/ROOT', 'ScriptMaps', '.aspx,C:\\WINNT\\Microsoft.NET\\Framework\\v2.0.50727\\aspnet_isapi.dll,1'),
+    );
+    const outcome = only(state, 'http://localhost/a.aspx');
+    expect(outcome.response.line).toBe('500 ASP.NET 2.0.50727 is not registered with IIS (aspnet_regiis -lv does not list it)');
+    expect(outcome.runtime.workers).toEqual([]);
+    expect(only(machine('win2000'), 'http://localhost/a.aspx').response.status).toBe('200');
+  });
+
   const withAspNet10 = (...steps: Parameters<typeof machine>[1][]) =>
     machine(
       'win2003',

@@ -6,7 +6,7 @@ import { print, withMachine } from '../context.js';
 /** `check [--strict]`: one line per finding; exit 1 on an error (with --strict, on a warning too). */
 export const check: Command = {
   command: 'check',
-  describe: 'find what will break: CLR clashes in a pool, versions not registered or prohibited, stripped keys, ...',
+  describe: 'find what will break, and say what to do',
   builder: (y) => y.option('strict', { type: 'boolean', default: false, describe: 'exit 1 on a warning too' }),
   run: async (args, ctx) => {
     const findings = await withMachine(ctx, checkServer);

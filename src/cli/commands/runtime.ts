@@ -6,7 +6,7 @@ import { print, withMachine } from '../context.js';
 
 export const request: Command = {
   command: 'request <url>',
-  describe: 'simulate one request: site, key, application, handler, Web Service Extension, pool, worker process, CLR',
+  describe: 'simulate one request through IIS and ASP.NET',
   builder: (y) =>
     y
       .option('verb', { type: 'string', default: 'GET', describe: 'the HTTP method' })
