@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as machine from './2026_11_21_001_machine.js';
+import * as runtime from './2026_11_21_010_runtime.js';
 
 /**
  * Every migration, by name; names sort in the order they apply. Listed here rather than read from the folder
@@ -7,4 +8,5 @@ import * as machine from './2026_11_21_001_machine.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_21_001_machine': machine,
+  '2026_11_21_010_runtime': runtime,
 };

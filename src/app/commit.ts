@@ -4,7 +4,9 @@ import { recycledApplications } from '../iis/recycle.js';
 import type { Store } from '../store/open.js';
 import { type LoadedMachine, applyChanges } from '../store/machine-repo.js';
 import { appendAppEvents, appendAudit } from '../store/log-repo.js';
-import { recycleAppDomains, stopAllWorkers } from '../store/runtime-repo.js';
+import { loadRuntime, saveRuntime } from '../store/runtime-repo.js';
+import { recycleApplications, restart } from '../iis/runtime.js';
+import { poolOf } from '../iis/admin.js';
 
 /** Everything a successful (or partly successful) run leaves besides its changes. */
 export interface RunRecord {
@@ -54,8 +56,13 @@ export async function commitRun(store: Store, loaded: LoadedMachine, draft: Draf
   const recycled = recycledApplications(draft, record.restarted);
   await applyChanges(store.db, loaded, draft.changes);
   await appendAppEvents(store.db, record.events, time);
-  if (record.restarted) await stopAllWorkers(store.db);
-  else await recycleAppDomains(store.db, recycled);
+  // A restart stops every worker process; otherwise the changed applications' AppDomains end and their
+  // worker processes keep the CLR they loaded (machine.md §5).
+  const running = await loadRuntime(store.db);
+  const next = record.restarted
+    ? restart(running)
+    : recycleApplications(running, recycled, { command: record.command, time, poolOf: (app) => poolOf(draft.metabase, app)?.name });
+  if (next !== running) await saveRuntime(store.db, next);
   const audit = [
     { kind: 'command', text: record.command },
     ...draft.changes.map(describeChange),

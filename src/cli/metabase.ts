@@ -10,6 +10,8 @@ import { frameworkCommands } from './commands/framework.js';
 import { create, get, remove, set } from './commands/raw.js';
 import { files } from './commands/files.js';
 import { events } from './commands/events.js';
+import { check } from './commands/check.js';
+import { iisreset, recycle, request } from './commands/runtime.js';
 
 const PROGRAM = 'metabase';
 
@@ -37,7 +39,11 @@ function commands(selected: { run?: (ctx: Context) => Promise<number | void> }):
     remove,
     create,
     files,
+    check,
     events,
+    request,
+    iisreset,
+    recycle,
   ];
 }
 

@@ -1,7 +1,7 @@
-import { ROOT_PATH, type MetabaseKey, asList, property } from '../metabase/metabase.js';
+import { ROOT_PATH, type Metabase, type MetabaseKey, asList, property } from '../metabase/metabase.js';
 import { lastSegment, parentPath, pathKey, toKeyPath, toolPath } from '../metabase/paths.js';
 import { listVersion } from '../metabase/scriptmaps.js';
-import { type Draft, type IisMode, type MachineState, hasIis6, normalizeDir } from '../machine/machine.js';
+import { type Draft, type IisMode, type MachineState, hasIis6, iisMode, normalizeDir } from '../machine/machine.js';
 
 /**
  * Administration of sites, virtual directories, applications and pools: what IIS Manager and adsutil.vbs do.
@@ -125,20 +125,41 @@ export interface PoolMember {
   readonly version: string | undefined;
 }
 
+/**
+ * The app pool a key runs in: its effective `AppPoolId`, named as the pool's key spells it; `exists` is false
+ * when no such pool is defined (IIS answers 503 there). Undefined when no `AppPoolId` applies (IIS 5).
+ */
+export function poolOf(metabase: Metabase, path: string): { readonly name: string; readonly exists: boolean } | undefined {
+  const poolId = metabase.effective(path, 'AppPoolId')?.property.value;
+  if (typeof poolId !== 'string') return undefined;
+  const key = metabase.get(`${POOLS_PATH}/${poolId}`);
+  return { name: key ? lastSegment(key.path) : poolId, exists: key?.keyType === 'IIsApplicationPool' };
+}
+
 /** Each pool with its applications (their effective `AppPoolId`) and their versions, pools in metabase order. */
 export function poolMembers(state: Pick<MachineState, 'metabase'>): Map<string, PoolMember[]> {
   const pools = new Map<string, PoolMember[]>();
   for (const pool of state.metabase.childrenOf(POOLS_PATH)) pools.set(lastSegment(pool.path), []);
-  const byLower = new Map([...pools.keys()].map((name) => [name.toLowerCase(), name]));
   for (const app of state.metabase.applications()) {
-    const poolId = state.metabase.effective(app.path, 'AppPoolId')?.property.value;
-    if (typeof poolId !== 'string') continue;
-    const name = byLower.get(poolId.toLowerCase()) ?? poolId;
+    const name = poolOf(state.metabase, app.path)?.name;
+    if (name === undefined) continue;
     if (!pools.has(name)) pools.set(name, []);
     const version = listVersion(asList(state.metabase.effective(app.path, 'ScriptMaps')?.property.value));
     pools.get(name)!.push({ path: app.path, version });
   }
   return pools;
+}
+
+/**
+ * The pool `recycle POOL` names, as its key spells it. Pools run worker processes only in IIS 6 worker
+ * process isolation mode; in IIS 5 isolation mode, `iisreset` is what stops aspnet_wp.exe.
+ */
+export function recyclablePool(state: Pick<MachineState, 'os' | 'metabase'>, typed: string): string {
+  if (!hasIis6(state)) throw new AdminError('IIS 5 has no application pools (metabase iisreset stops aspnet_wp.exe)');
+  if (iisMode(state) !== 'iis6') throw new AdminError('application pools run no worker process in IIS 5 isolation mode (metabase iisreset stops aspnet_wp.exe)');
+  const key = state.metabase.get(`${POOLS_PATH}/${typed}`);
+  if (!key || key.keyType !== 'IIsApplicationPool' || typed.includes('/')) throw new AdminError(`no application pool named ${typed} (metabase pool list)`);
+  return lastSegment(key.path);
 }
 
 export const isPoolPath = (path: string): boolean => pathKey(path).startsWith(pathKey(POOLS_PATH) + '/');

@@ -2,7 +2,7 @@ import { ROOT_PATH, asList, property } from '../metabase/metabase.js';
 import { selfAndAncestors, toKeyPath, toolPath } from '../metabase/paths.js';
 import { hasAspNet, listVersion, moveList, removeAspNet } from '../metabase/scriptmaps.js';
 import { type Draft, processorPath, registeredVersions } from '../machine/machine.js';
-import { type AppEvent, type AuditNote, appEvent } from '../machine/events.js';
+import { type AppEvent, type AuditNote, appEvent, strippedNote } from '../machine/events.js';
 import { RESTARTING, type ToolCommand } from './args.js';
 import { FRAMEWORK_VERSIONS, type FrameworkVersion, compareVersions, compatible, fourPart, highest, majorOf } from './frameworks.js';
 import * as text from './messages.js';
@@ -157,7 +157,10 @@ export function runTool(d: Draft, command: ToolCommand, tool: FrameworkVersion):
         if (command.action === 's') upgradeLower(d, key.path, tool, key.path);
       } else {
         const targets = command.action === 'k' ? mappedKeys(d, key.path) : mappedKeys(d, key.path).filter((k) => k.path === key.path);
-        for (const target of targets) d.setProperty(target.path, property('ScriptMaps', removeAspNet(target.list)));
+        for (const target of targets) {
+          d.setProperty(target.path, property('ScriptMaps', removeAspNet(target.list)));
+          notes.push(strippedNote(target.path, `${command.typed} ${argument} removed its ASP.NET entries; IIS serves ASP.NET files there as plain text`));
+        }
         if (!key.properties.has('scriptmaps') && effectiveVersion(d, key.path) !== undefined) {
           const from = d.metabase.effective(key.path, 'ScriptMaps')!.from;
           stderr.push(`${toolPath(key.path)} inherits its script maps from ${toolPath(from)}/ and was not changed: ASP.NET still runs there.`);
@@ -181,7 +184,10 @@ export function runTool(d: Draft, command: ToolCommand, tool: FrameworkVersion):
         }
       } else {
         events.push(appEvent(source, 1027, 'Information', text.EVENT_TEXT[1027](tool)));
-        for (const key of mappedKeys(d)) d.setProperty(key.path, property('ScriptMaps', removeAspNet(key.list)));
+        for (const key of mappedKeys(d)) {
+          d.setProperty(key.path, property('ScriptMaps', removeAspNet(key.list)));
+          notes.push(strippedNote(key.path, `${command.typed} removed its ASP.NET entries; IIS serves ASP.NET files there as plain text`));
+        }
         for (const version of registeredVersions(d.state)) unregister(d, version);
         removeClientScripts(d, FRAMEWORK_VERSIONS);
         events.push(rootEvent(d, source));
@@ -252,7 +258,7 @@ function uninstallScriptMaps(d: Draft, tool: FrameworkVersion, stderr: string[],
       d.setProperty(key.path, property('ScriptMaps', removeAspNet(key.list)));
       const warning = `${toolPath(key.path)}: no registered version compatible with ${tool} is left; its ASP.NET entries were removed and IIS will serve .aspx and other ASP.NET files there as plain text.`;
       stderr.push(warning);
-      notes.push({ kind: 'stripped', text: `stripped ${key.path}: ${warning}` });
+      notes.push(strippedNote(key.path, warning));
     }
   }
 }

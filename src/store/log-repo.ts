@@ -44,3 +44,9 @@ export async function readAudit(db: Kysely<Database>, filter: EventFilter = {}):
   if (filter.since !== undefined) query = query.where('time', '>=', filter.since);
   return query.execute();
 }
+
+/** Audit lines of the given kinds, oldest first (`check` reads the `stripped` notes and their runs' commands). */
+export async function readAuditKinds(db: Kysely<Database>, kinds: readonly string[]): Promise<AuditRow[]> {
+  if (kinds.length === 0) return [];
+  return db.selectFrom('audit_entry').selectAll().where('kind', 'in', [...kinds]).orderBy('seq').execute();
+}

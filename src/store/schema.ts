@@ -68,6 +68,19 @@ export interface AppDomainTable {
   started_at: string;
 }
 
+/** A change made without a restart to an application of a worker's pool (migration 010). */
+export interface WorkerOutdatedTable {
+  worker_id: number;
+  app_path: string;
+  command: string;
+  time: string;
+}
+
+export interface WorkerCounterTable {
+  id: number;
+  last_id: number;
+}
+
 export interface AppEventTable {
   seq: Generated<number>;
   time: string;
@@ -94,6 +107,8 @@ export interface Database {
   grant_entry: GrantTable;
   worker_process: WorkerProcessTable;
   app_domain: AppDomainTable;
+  worker_outdated: WorkerOutdatedTable;
+  worker_counter: WorkerCounterTable;
   app_event: AppEventTable;
   audit_entry: AuditTable;
 }
