@@ -3,6 +3,7 @@ import { hasMachine, insertMachine } from '../store/machine-repo.js';
 import { appendAudit } from '../store/log-repo.js';
 import { DEFAULT_PROFILE, type ProfileName, buildProfile } from '../machine/profiles.js';
 import { StoreError } from '../store/errors.js';
+import { sql } from 'kysely';
 import type { Clock } from './clock.js';
 
 /**
@@ -33,13 +34,17 @@ export async function initMachine(file: string, profile: ProfileName, force: boo
     await store.write(async () => {
       if (await hasMachine(store.db)) {
         if (!force) throw new StoreError('exists', `${file} already holds a machine; use --force to replace it`);
-        for (const table of ['app_domain', 'worker_process', 'mb_property', 'mb_key', 'framework', 'directory', 'grant_entry', 'app_event', 'audit_entry', 'machine'] as const) {
-          await store.db.deleteFrom(table).execute();
-        }
+        await clearMachine(store);
       }
       await createMachine(store, profile, clock);
     });
   } finally {
     await store.close();
   }
+}
+
+/** Empties every table of the machine (not the schema's own bookkeeping), whatever later migrations added. */
+async function clearMachine(store: Store): Promise<void> {
+  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(store.db);
+  for (const { name } of tables.rows) await sql`delete from ${sql.table(name)}`.execute(store.db);
 }
