@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Draft } from '../machine/machine.js';
+import { type Change, Draft } from '../machine/machine.js';
 import {
   ImportError,
   contentFolders,
@@ -79,7 +79,7 @@ export async function importMetabaseFile(store: Store, file: string, request: Im
           [
             { kind: 'command', text: command },
             { kind: 'note', text: `the metabase was replaced by ${file}: ${keys.length} keys, ${properties} properties` },
-            ...draft.changes.map(describeChange),
+            ...describeImport(draft.changes),
             { kind: 'restart', text: 'restart W3SVC: every worker process stopped (a new metabase was loaded)' },
           ],
           time,
@@ -116,7 +116,7 @@ export async function importMetabaseFile(store: Store, file: string, request: Im
             kind: 'note',
             text: `imported ${file} at ${toolPath(at)}: ${keys.length} keys, ${properties} properties${replaced.length > 0 ? ` (replacing ${replaced.length} keys at and below it)` : ''}`,
           },
-          ...draft.changes.map(describeChange),
+          ...describeImport(draft.changes),
           ...(recycled.length > 0 ? [{ kind: 'recycle', text: `recycle imported applications: ${recycled.join(', ')}` }] : []),
         ],
         time,
@@ -127,6 +127,17 @@ export async function importMetabaseFile(store: Store, file: string, request: Im
       throw error;
     }
   });
+}
+
+/** Audit lines for an import's changes besides its keys: the content folders in one line, there can be thousands. */
+function describeImport(changes: readonly Change[]): { kind: string; text: string }[] {
+  const folders = changes.flatMap((c) => (c.kind === 'mkdir' ? [c.path] : []));
+  const lines = changes.filter((c) => c.kind !== 'mkdir').map(describeChange);
+  if (folders.length > 0) {
+    const shown = folders.slice(0, 3).join(', ') + (folders.length > 3 ? ', ...' : '');
+    lines.push({ kind: 'change', text: `mkdir ${folders.length} content ${folders.length === 1 ? 'folder' : 'folders'}: ${shown}` });
+  }
+  return lines;
 }
 
 /** The frameworks that `register` made registered. */

@@ -226,7 +226,20 @@ export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, 
     pending = [];
   };
 
+  // Consecutive new directories too: an import can create one for each of thousands of sites.
+  let dirs: { path_lc: string; path: string }[] = [];
+  const flushDirs = async (): Promise<void> => {
+    for (const chunk of chunks(dirs)) await db.insertInto('directory').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+    dirs = [];
+  };
+
   for (const change of changes) {
+    if (change.kind === 'mkdir') {
+      await flush();
+      dirs.push({ path_lc: change.path.toLowerCase(), path: change.path });
+      continue;
+    }
+    await flushDirs();
     if (change.kind === 'setProperty' || change.kind === 'deleteProperty') {
       pending.push(change);
       continue;
@@ -254,9 +267,6 @@ export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, 
       case 'framework':
         await upsertFramework(db, change.after);
         break;
-      case 'mkdir':
-        await db.insertInto('directory').values({ path_lc: change.path.toLowerCase(), path: change.path }).onConflict((oc) => oc.doNothing()).execute();
-        break;
       case 'rmdir':
         await db.deleteFrom('directory').where('path_lc', '=', change.path.toLowerCase()).execute();
         break;
@@ -278,6 +288,7 @@ export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, 
         break;
     }
   }
+  await flushDirs();
   await flush();
 }
 

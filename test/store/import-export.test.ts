@@ -91,6 +91,9 @@ describe('a whole MetaBase.xml', () => {
     expect(await store.db.selectFrom('worker_process').selectAll().execute()).toEqual([]);
     expect(state.metabase.isApplication(state.metabase.get('/LM/W3SVC/1234567/ROOT/Reports')!)).toBe(true);
     expect(state.metabase.effective('/LM/W3SVC/1234567/ROOT/Reports/Archive', 'AppPoolId')?.property.value).toBe('AppPool_NET40');
+    // aspnet_client is there already: the profile's -i installed the client scripts.
+    const audit = await store.db.selectFrom('audit_entry').select('text').where('text', 'like', 'mkdir %').execute();
+    expect(audit.map((a) => a.text)).toEqual(['mkdir 8 content folders: C:\\Inetpub\\ftproot, D:\\Sites, D:\\Sites\\Legacy, ...']);
   });
 
   test('unregisters a framework the new metabase does not name, and writes one audit entry', async ({ machine }) => {
