@@ -32,6 +32,8 @@ export interface ImportRequest {
   readonly at?: string | undefined;
   /** Bytes read so far and the file's size, while the file is read. */
   readonly onProgress?: ((read: number, total: number) => void) | undefined;
+  /** The command line the audit log names; `metabase import FILE [--at PATH]` by default. */
+  readonly command?: string | undefined;
 }
 
 export interface ImportResult {
@@ -62,7 +64,7 @@ export async function importMetabaseFile(store: Store, file: string, request: Im
     const loaded = await loadMachine(store.db);
     const draft = new Draft(loaded.state);
     const time = clock.now();
-    const command = `metabase import ${file}${request.at === undefined ? '' : ` --at ${request.at}`}`;
+    const command = request.command ?? `metabase import ${file}${request.at === undefined ? '' : ` --at ${request.at}`}`;
     try {
       if (whole) {
         const metabase = metabaseOf(xml.keys);
