@@ -5,6 +5,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal (colour, progress); false in pipes and tests. */
   readonly isTTY: boolean;
+  /** True when stderr is a terminal: progress bars go there. */
+  readonly errIsTTY?: boolean;
 }
 
 export const processIo: Io = {
@@ -12,6 +14,7 @@ export const processIo: Io = {
   err: (text) => process.stderr.write(text),
   env: process.env,
   isTTY: process.stdout.isTTY === true,
+  errIsTTY: process.stderr.isTTY === true,
 };
 
 /** Writes lines, each ended by `eol`. */

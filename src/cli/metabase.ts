@@ -12,6 +12,7 @@ import { files } from './commands/files.js';
 import { events } from './commands/events.js';
 import { check } from './commands/check.js';
 import { iisreset, recycle, request } from './commands/runtime.js';
+import { exportCommand, importCommand, treeCommand } from './commands/xml.js';
 
 const PROGRAM = 'metabase';
 
@@ -28,6 +29,8 @@ function commands(selected: { run?: (ctx: Context) => Promise<number | void> }):
   return [
     init,
     profiles,
+    importCommand,
+    exportCommand,
     group('site', 'web sites', siteCommands, sub),
     group('vdir', 'virtual directories', vdirCommands, sub),
     group('app', 'applications', appCommands, sub),
@@ -39,6 +42,7 @@ function commands(selected: { run?: (ctx: Context) => Promise<number | void> }):
     remove,
     create,
     files,
+    treeCommand,
     check,
     events,
     request,

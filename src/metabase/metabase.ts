@@ -4,6 +4,18 @@ import { ROOT_PATH, parentPath, pathKey, selfAndAncestors } from './paths.js';
 /** A property value: MULTISZ values are lists, every other type is kept as the text the metabase holds. */
 export type PropertyValue = string | readonly string[];
 
+/** The fields of a MetaBase.xml `Custom` element besides its `Name`. */
+export type CustomField = 'ID' | 'Value' | 'Type' | 'UserType' | 'Attributes';
+
+/**
+ * How MetaBase.xml held a property: as an attribute of its key's element, or as a `Custom` child element
+ * (with the fields that element left out, so that it is written back as it was). A property the program made
+ * itself has none: export writes the properties the schema knows as attributes, the others as `Custom`.
+ */
+export type XmlForm =
+  | { readonly kind: 'attribute' }
+  | { readonly kind: 'custom'; readonly omitted: readonly CustomField[] };
+
 export interface Property {
   readonly name: string;
   readonly value: PropertyValue;
@@ -12,6 +24,7 @@ export interface Property {
   readonly dataType?: DataType | string | undefined;
   readonly userType?: string | undefined;
   readonly attributes?: string | undefined;
+  readonly xml?: XmlForm | undefined;
 }
 
 export interface MetabaseKey {
@@ -19,6 +32,8 @@ export interface MetabaseKey {
   readonly keyType: string;
   /** Properties by lower-case name, in the order they were set. */
   readonly properties: ReadonlyMap<string, Property>;
+  /** XML comments MetaBase.xml had just before the key's element (IIS keeps them with the key). */
+  readonly comments?: readonly string[] | undefined;
 }
 
 /** Makes a property, filling the schema facts the program knows. */

@@ -4,7 +4,7 @@ import { parentPath, pathKey } from '../metabase/paths.js';
 import type { Change, FrameworkState, MachineState, Os } from '../machine/machine.js';
 import type { FrameworkVersion } from '../regiis/frameworks.js';
 import type { Database } from './schema.js';
-import { propertyToRow, rowToProperty } from './rows.js';
+import { commentsToText, propertyToRow, rowToProperty, textToComments } from './rows.js';
 import { StoreError } from './errors.js';
 
 /** A machine read from the file, with the row ids of its keys so that changes can be written back. */
@@ -28,10 +28,10 @@ export async function hasMachine(db: Kysely<Database>): Promise<boolean> {
 export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> {
   const machine = await db.selectFrom('machine').selectAll().executeTakeFirst();
   if (!machine) throw new StoreError('not-a-machine', 'the file holds no machine (it was never initialised)');
-  const keyRows = await db.selectFrom('mb_key').select(['id', 'path', 'key_type']).orderBy('ord').execute();
+  const keyRows = await db.selectFrom('mb_key').select(['id', 'path', 'key_type', 'xml_comments']).orderBy('ord').execute();
   const propRows = await db
     .selectFrom('mb_property')
-    .select(['key_id', 'name', 'prop_id', 'data_type', 'user_type', 'attributes', 'value'])
+    .select(['key_id', 'name', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'xml_form'])
     .orderBy('key_id')
     .orderBy('ord')
     .execute();
@@ -46,7 +46,9 @@ export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> 
   const metabase = new Metabase();
   for (const row of keyRows) {
     keyIds.set(pathKey(row.path), row.id);
-    metabase.put({ path: row.path, keyType: row.key_type, properties: props.get(row.id) ?? new Map() });
+    const comments = textToComments(row);
+    const properties = props.get(row.id) ?? new Map();
+    metabase.put(comments ? { path: row.path, keyType: row.key_type, properties, comments } : { path: row.path, keyType: row.key_type, properties });
   }
 
   const frameworks = new Map<FrameworkVersion, FrameworkState>();
@@ -100,18 +102,79 @@ export async function insertMachine(db: Kysely<Database>, state: MachineState, c
 
 /** Inserts every key of a metabase (into a file that holds none), with ids assigned in tree order. */
 export async function insertMetabase(db: Kysely<Database>, metabase: Metabase): Promise<void> {
+  await insertKeys(db, metabase.all(), new Map());
+}
+
+/** Replaces every key of the machine with those of `metabase` (an imported MetaBase.xml). */
+export async function replaceMetabase(db: Kysely<Database>, metabase: Metabase): Promise<void> {
+  await db.deleteFrom('mb_key').execute();
+  await insertKeys(db, metabase.all(), new Map());
+}
+
+/**
+ * Replaces the key at `path` and everything below it with `keys` (the first of which is the new key at
+ * `path`, parents before children). The new key keeps the old one's place among its siblings.
+ */
+export async function replaceSubtree(db: Kysely<Database>, path: string, keys: Iterable<MetabaseKey>): Promise<void> {
+  const id = pathKey(path);
+  const old = await db.selectFrom('mb_key').select('ord').where('path_lc', '=', id).executeTakeFirst();
+  // The key and every path that starts with it and a slash ('0' is the character after '/').
+  await db
+    .deleteFrom('mb_key')
+    .where((eb) => eb.or([eb('path_lc', '=', id), eb.and([eb('path_lc', '>', `${id}/`), eb('path_lc', '<', `${id}0`)])]))
+    .execute();
+  const parent = parentPath(path);
   const ids = new Map<string, number>();
-  const keys: { id: number; path: string; path_lc: string; parent_id: number | null; key_type: string; ord: number }[] = [];
+  if (parent !== undefined) {
+    const row = await db.selectFrom('mb_key').select('id').where('path_lc', '=', pathKey(parent)).executeTakeFirst();
+    if (row) ids.set(pathKey(parent), row.id);
+  }
+  await insertKeys(db, keys, ids, old?.ord);
+}
+
+/**
+ * Inserts keys, parents before children, after the keys the file holds. `ids` maps the paths of keys already
+ * in the file that are parents of inserted ones to their row ids; `firstOrd` places the first key.
+ */
+async function insertKeys(db: Kysely<Database>, source: Iterable<MetabaseKey>, ids: Map<string, number>, firstOrd?: number): Promise<void> {
+  const last = await db
+    .selectFrom('mb_key')
+    .select((eb) => [eb.fn.max('id').as('id'), eb.fn.max('ord').as('ord')])
+    .executeTakeFirst();
+  const lastProp = await db.selectFrom('mb_property').select((eb) => eb.fn.max('ord').as('ord')).executeTakeFirst();
+  let nextId = Number(last?.id ?? 0) + 1;
+  let nextOrd = Number(last?.ord ?? 0) + 1;
+  let propOrd = Number(lastProp?.ord ?? 0) + 1;
+  const keys: { id: number; path: string; path_lc: string; parent_id: number | null; key_type: string; ord: number; xml_comments: string | null }[] = [];
   const props: ReturnType<typeof propertyToRow>[] = [];
-  for (const key of metabase.all()) {
-    const id = keys.length + 1;
+  for (const key of source) {
+    const id = nextId++;
+    const ord = keys.length === 0 && firstOrd !== undefined ? firstOrd : nextOrd++;
     ids.set(pathKey(key.path), id);
     const parent = parentPath(key.path);
-    keys.push({ id, path: key.path, path_lc: pathKey(key.path), parent_id: parent === undefined ? null : (ids.get(pathKey(parent)) ?? null), key_type: key.keyType, ord: id });
-    for (const prop of key.properties.values()) props.push(propertyToRow(id, prop, props.length + 1));
+    keys.push({
+      id,
+      path: key.path,
+      path_lc: pathKey(key.path),
+      parent_id: parent === undefined ? null : (ids.get(pathKey(parent)) ?? null),
+      key_type: key.keyType,
+      ord,
+      xml_comments: commentsToText(key),
+    });
+    for (const prop of key.properties.values()) props.push(propertyToRow(id, prop, propOrd++));
   }
   for (const chunk of chunks(keys)) await db.insertInto('mb_key').values(chunk).execute();
   for (const chunk of chunks(props)) await db.insertInto('mb_property').values(chunk).execute();
+}
+
+/** The namespace an imported MetaBase.xml gave `<configuration>`; undefined: IIS 6's. */
+export async function readXmlNamespace(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db.selectFrom('machine').select('xml_namespace').executeTakeFirst();
+  return row?.xml_namespace ?? undefined;
+}
+
+export async function writeXmlNamespace(db: Kysely<Database>, namespace: string | undefined): Promise<void> {
+  await db.updateTable('machine').set({ xml_namespace: namespace ?? null }).execute();
 }
 
 async function upsertFramework(db: Kysely<Database>, f: FrameworkState): Promise<void> {
@@ -163,7 +226,20 @@ export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, 
     pending = [];
   };
 
+  // Consecutive new directories too: an import can create one for each of thousands of sites.
+  let dirs: { path_lc: string; path: string }[] = [];
+  const flushDirs = async (): Promise<void> => {
+    for (const chunk of chunks(dirs)) await db.insertInto('directory').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+    dirs = [];
+  };
+
   for (const change of changes) {
+    if (change.kind === 'mkdir') {
+      await flush();
+      dirs.push({ path_lc: change.path.toLowerCase(), path: change.path });
+      continue;
+    }
+    await flushDirs();
     if (change.kind === 'setProperty' || change.kind === 'deleteProperty') {
       pending.push(change);
       continue;
@@ -191,9 +267,6 @@ export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, 
       case 'framework':
         await upsertFramework(db, change.after);
         break;
-      case 'mkdir':
-        await db.insertInto('directory').values({ path_lc: change.path.toLowerCase(), path: change.path }).onConflict((oc) => oc.doNothing()).execute();
-        break;
       case 'rmdir':
         await db.deleteFrom('directory').where('path_lc', '=', change.path.toLowerCase()).execute();
         break;
@@ -215,6 +288,7 @@ export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, 
         break;
     }
   }
+  await flushDirs();
   await flush();
 }
 

@@ -1,8 +1,8 @@
-import type { Property } from '../metabase/metabase.js';
-import type { NewPropertyRow, PropertyRow } from './schema.js';
+import type { CustomField, MetabaseKey, Property, XmlForm } from '../metabase/metabase.js';
+import type { KeyRow, NewPropertyRow, PropertyRow } from './schema.js';
 
 /** MULTISZ values are stored as JSON arrays; every other value as its text. */
-export function rowToProperty(row: Pick<PropertyRow, 'name' | 'prop_id' | 'data_type' | 'user_type' | 'attributes' | 'value'>): Property {
+export function rowToProperty(row: Pick<PropertyRow, 'name' | 'prop_id' | 'data_type' | 'user_type' | 'attributes' | 'value' | 'xml_form'>): Property {
   const list = row.data_type === 'MULTISZ';
   return {
     name: row.name,
@@ -11,6 +11,7 @@ export function rowToProperty(row: Pick<PropertyRow, 'name' | 'prop_id' | 'data_
     dataType: row.data_type ?? undefined,
     userType: row.user_type ?? undefined,
     attributes: row.attributes ?? undefined,
+    xml: textToXmlForm(row.xml_form),
   };
 }
 
@@ -26,5 +27,30 @@ export function propertyToRow(keyId: number, prop: Property, ord: number): NewPr
     user_type: prop.userType ?? null,
     attributes: prop.attributes ?? null,
     value: list ? JSON.stringify(prop.value) : (prop.value as string),
+    xml_form: xmlFormToText(prop.xml),
   };
 }
+
+/** `attribute`, `custom`, or `custom -ID -Type` naming the fields the `Custom` element left out. */
+function xmlFormToText(form: XmlForm | undefined): string | null {
+  if (form === undefined) return null;
+  if (form.kind === 'attribute') return 'attribute';
+  return ['custom', ...form.omitted.map((field) => `-${field}`)].join(' ');
+}
+
+const ATTRIBUTE: XmlForm = { kind: 'attribute' };
+
+function textToXmlForm(text: string | null): XmlForm | undefined {
+  if (text === null) return undefined;
+  if (text === 'attribute') return ATTRIBUTE;
+  const [kind, ...omitted] = text.split(' ');
+  if (kind !== 'custom') throw new Error(`internal: unknown xml_form ${text}`);
+  return { kind: 'custom', omitted: omitted.map((field) => field.slice(1) as CustomField) };
+}
+
+/** A key's comments are a JSON array of strings; null when it has none. */
+export const commentsToText = (key: Pick<MetabaseKey, 'comments'>): string | null =>
+  key.comments && key.comments.length > 0 ? JSON.stringify(key.comments) : null;
+
+export const textToComments = (row: Pick<KeyRow, 'xml_comments'>): readonly string[] | undefined =>
+  row.xml_comments === null ? undefined : (JSON.parse(row.xml_comments) as string[]);

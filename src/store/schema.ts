@@ -11,6 +11,8 @@ export interface MachineTable {
   perf_counters: string | null;
   aspnet_account: number;
   created_at: string;
+  /** The `xmlns` of an imported MetaBase.xml; null: IIS 6's. */
+  xml_namespace: string | null;
 }
 
 export interface KeyTable {
@@ -20,6 +22,8 @@ export interface KeyTable {
   parent_id: number | null;
   key_type: string;
   ord: number;
+  /** JSON array of the XML comments MetaBase.xml had before the key; null when none. */
+  xml_comments: string | null;
 }
 
 export interface PropertyTable {
@@ -32,6 +36,8 @@ export interface PropertyTable {
   user_type: string | null;
   attributes: string | null;
   value: string;
+  /** How MetaBase.xml held it (`rows.ts`); null for a property the program made. */
+  xml_form: string | null;
 }
 
 export interface FrameworkTable {
