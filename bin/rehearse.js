@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A short rehearsal on ./metabase.db (created with the default Windows Server 2003 machine on first use):
 // list the frameworks and mapped keys, create an application, move it to ASP.NET 2.0 with -s, and show what
-// that did to the machine. Safe to run again: it only creates what is missing.
+// that did to the machine: two CLR versions in one pool, the request that loses the race, and the check that
+// warns of it. Safe to run again: it only creates what is missing.
 import { main as aspnetRegiis } from '../dist/src/cli/aspnet-regiis.js';
 import { main as metabase } from '../dist/src/cli/metabase.js';
 import { processIo } from '../dist/src/cli/io.js';
@@ -30,5 +31,8 @@ await step('aspnet_regiis', '--framework', '2.0', '--what-if', '-s', APP);
 await step('aspnet_regiis', '--framework', '2.0', '-s', APP);
 await step('aspnet_regiis', '-lk');
 await step('metabase', 'pool', 'list');
+await step('metabase', 'request', 'http://localhost/Rehearsal/default.aspx');
+await step('metabase', 'request', 'http://localhost/default.aspx');
+await step('metabase', 'check');
 await step('metabase', 'events', '--since', started);
 processIo.out('\nThe machine is ./metabase.db: look around with `npx metabase --help`, start over with `npx metabase init --force`.\n');
