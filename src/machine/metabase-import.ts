@@ -2,7 +2,8 @@ import { Metabase, type MetabaseKey, type Property, asList } from '../metabase/m
 import { isAtOrBelow, lastSegment, parentPath, pathKey, selfAndAncestors } from '../metabase/paths.js';
 import { entryVersion, parseEntry } from '../metabase/scriptmaps.js';
 import { UNTYPED_KEY } from '../metabase/xml/format.js';
-import { type FrameworkVersion, compareVersions, compatible, highest, isFrameworkVersion } from '../regiis/frameworks.js';
+import { type FrameworkVersion, compareVersions, highest, isFrameworkVersion } from '../regiis/frameworks.js';
+import { moveServicesFrom } from '../regiis/registration.js';
 import { type Draft, normalizeDir, registeredVersions } from './machine.js';
 
 /**
@@ -106,13 +107,7 @@ export function registerImported(d: Draft, named: readonly FrameworkVersion[], e
     for (const version of registeredVersions(d.state)) {
       if (named.includes(version)) continue;
       d.setFramework({ ...d.state.frameworks.get(version)!, registered: false });
-      const remaining = registeredVersions(d.state);
-      const { stateService, perfCounters } = d.state.services;
-      d.setServices({
-        stateService: stateService === version ? highest(remaining.filter((v) => compatible(v, version))) : stateService,
-        perfCounters: perfCounters === version ? highest(remaining) : perfCounters,
-        aspnetAccount: remaining.length > 0,
-      });
+      moveServicesFrom(d, version);
     }
   }
   for (const version of named) {

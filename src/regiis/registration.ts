@@ -94,6 +94,15 @@ export function unregister(d: Draft, version: FrameworkVersion): void {
   d.deleteKey(filterPath(version));
   removeClientScripts(d, [version]);
 
+  moveServicesFrom(d, version);
+}
+
+/**
+ * After `version` stopped being registered: the performance counters move to the highest remaining version,
+ * the state service to the highest remaining one compatible with it (or goes), the ASPNET account goes with
+ * the last version (machine.md §4).
+ */
+export function moveServicesFrom(d: Draft, version: FrameworkVersion): void {
   const remaining = registeredVersions(d.state);
   const { stateService, perfCounters } = d.state.services;
   d.setServices({
