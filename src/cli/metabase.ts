@@ -12,6 +12,8 @@ import { files } from './commands/files.js';
 import { events } from './commands/events.js';
 import { check } from './commands/check.js';
 import { iisreset, recycle, request } from './commands/runtime.js';
+import { plan } from './commands/plan.js';
+import { diff, snapshotCommands } from './commands/snapshots.js';
 
 const PROGRAM = 'metabase';
 
@@ -44,6 +46,9 @@ function commands(selected: { run?: (ctx: Context) => Promise<number | void> }):
     request,
     iisreset,
     recycle,
+    diff,
+    plan,
+    group('snapshot', 'named copies of the whole machine', snapshotCommands, sub),
   ];
 }
 
