@@ -169,7 +169,8 @@ function readStep(r: Reader, node: Node): ScenarioStep | undefined {
   const keys = r.pairs(node, what, STEP_KEYS, node);
   if (!keys) return undefined;
   const line = r.lineOf(node);
-  if (keys.size === 0) return r.fail(node, 'step: empty (give run, play or expect)');
+  if (isMap(node) && node.items.length === 0) return r.fail(node, 'step: empty (give run, play or expect)');
+  if (keys.size === 0) return undefined;
   const runPair = keys.get('run');
   const playPair = keys.get('play');
   if (runPair && playPair) return r.fail(node, 'step: give run or play, not both');
