@@ -123,10 +123,15 @@ export interface EntryDelta {
  * list names twice (a mixed list) is matched on its first entry; the later ones count as added or dropped.
  */
 export function compareLists(before: readonly string[], after: readonly string[]): EntryDelta {
+  // Only the extension matters here: cut it off rather than parse every entry (lists of tens of thousands of keys).
+  const extensionOf = (text: string): string => {
+    const comma = text.indexOf(',');
+    return (comma < 0 ? text : text.slice(0, comma)).toLowerCase();
+  };
   const firstBefore = new Map<string, string>();
   const dropped: string[] = [];
   for (const text of before) {
-    const ext = parseEntry(text).extension.toLowerCase();
+    const ext = extensionOf(text);
     if (firstBefore.has(ext)) dropped.push(text);
     else firstBefore.set(ext, text);
   }
@@ -134,7 +139,7 @@ export function compareLists(before: readonly string[], after: readonly string[]
   const added: string[] = [];
   const matched = new Set<string>();
   for (const text of after) {
-    const ext = parseEntry(text).extension.toLowerCase();
+    const ext = extensionOf(text);
     const old = matched.has(ext) ? undefined : firstBefore.get(ext);
     if (old === undefined) {
       added.push(text);
