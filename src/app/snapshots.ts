@@ -38,7 +38,7 @@ export async function takeSnapshot(store: Store, clock: Clock, commandLine: stri
     if (existing) throw new CommandError('conflict', `a snapshot named ${existing.name} already exists (metabase snapshot delete ${existing.name} first)`);
     const takenAt = clock.now();
     await saveSnapshot(store.db, name, takenAt);
-    await appendAudit(store.db, [{ kind: 'command', text: commandLine }, { kind: 'snapshot', text: `snapshot ${name} saved` }], takenAt);
+    await appendAudit(store.db, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${name} saved` }], takenAt);
     return { name, takenAt };
   });
 }
@@ -51,7 +51,8 @@ export async function rewind(store: Store, clock: Clock, commandLine: string, na
   return store.write(async () => {
     const row = await requireSnapshot(store, name);
     await restoreSnapshot(store.db, row.id);
-    await appendAudit(store.db, [{ kind: 'command', text: commandLine }, { kind: 'snapshot', text: `snapshot ${row.name} (taken ${row.taken_at}) restored` }], clock.now());
+    // One log entry more, and none fewer: the logs are not part of a snapshot.
+    await appendAudit(store.db, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${row.name} (taken ${row.taken_at}) restored` }], clock.now());
     return { name: row.name, takenAt: row.taken_at };
   });
 }
@@ -60,7 +61,7 @@ export async function dropSnapshot(store: Store, clock: Clock, commandLine: stri
   return store.write(async () => {
     const row = await requireSnapshot(store, name);
     await deleteSnapshot(store.db, row.id);
-    await appendAudit(store.db, [{ kind: 'command', text: commandLine }, { kind: 'snapshot', text: `snapshot ${row.name} deleted` }], clock.now());
+    await appendAudit(store.db, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${row.name} deleted` }], clock.now());
     return row.name;
   });
 }

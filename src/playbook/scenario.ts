@@ -11,7 +11,8 @@ import { splitWords } from './words.js';
 
 export type ScenarioMachine =
   | { readonly kind: 'profile'; readonly name: string }
-  | { readonly kind: 'import'; readonly file: string }
+  /** `line`: where the file is named, for a message when it is missing. */
+  | { readonly kind: 'import'; readonly file: string; readonly line: number }
   | { readonly kind: 'snapshot'; readonly name: string };
 
 export interface Expectations {
@@ -61,8 +62,10 @@ class Reader {
   readonly problems: Problem[] = [];
   constructor(private readonly lines: LineCounter) {}
 
+  /** The line a node starts on (a pair: its key's). */
   lineOf(node: Node | Pair | null | undefined): number {
-    const range = node && 'range' in node ? node.range : node && 'key' in node && node.key && typeof node.key === 'object' && 'range' in node.key ? (node.key as Node).range : undefined;
+    const at = node && 'key' in node ? (node.key as Node | null) : node;
+    const range = at && 'range' in at ? at.range : undefined;
     return range ? this.lines.linePos(range[0]).line : 1;
   }
 
@@ -161,7 +164,7 @@ function readMachine(r: Reader, pair: Pair | undefined): ScenarioMachine | undef
     if (problem) return r.fail(p.value as Node, `machine: snapshot ${JSON.stringify(value)}: ${problem}`);
     return { kind, name: value };
   }
-  return { kind: 'import', file: value };
+  return { kind: 'import', file: value, line: r.lineOf(p) };
 }
 
 function readStep(r: Reader, node: Node): ScenarioStep | undefined {

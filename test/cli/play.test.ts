@@ -252,6 +252,7 @@ describe('metabase play: bad input is refused with the file, the line and why; n
     ['an unknown step key', { 's.yaml': 'steps:\n  - run: aspnet_regiis -ua\n  - rnu: aspnet_regiis -lv\n' }, 's.yaml:3: step: unknown key "rnu"'],
     ['a snapshot name with path characters', { 's.yaml': 'machine: { snapshot: "a/b" }\nsteps:\n  - run: aspnet_regiis -ua\n' }, 's.yaml:1: machine: snapshot "a/b": a snapshot name cannot contain /'],
     ['a batch file that cannot be read', { 's.yaml': 'steps:\n  - run: aspnet_regiis -ua\n  - play: gone.cmd\n' }, 's.yaml:3: play: gone.cmd: cannot read it: no such file'],
+    ['a MetaBase.xml that is not there', { 's.yaml': 'name: x\nmachine:\n  import: gone/MetaBase.xml\nsteps:\n  - run: aspnet_regiis -ua\n' }, 's.yaml:3: machine: import gone/MetaBase.xml: no such file'],
     ['a batch that is a folder', { 'dir.cmd/x': '' }, 'dir.cmd: cannot read it: a directory, not a file'],
     ['a binary batch', { 'bin.cmd': 'a\u0000b' }, 'bin.cmd: cannot read it: not a text file'],
   ];

@@ -25,8 +25,7 @@ describe('snapshots', () => {
     const auditAfter = JSON.parse((await mb(db, '--json', 'events', '--log', 'audit')).stdout) as { text: string }[];
     expect(auditAfter.slice(0, auditBefore.length)).toEqual(auditBefore);
     expect(auditAfter.slice(auditBefore.length).map((e) => e.text)).toEqual([
-      expect.stringContaining('snapshot restore CLEAN'),
-      'snapshot clean (taken 2026-01-01T01:00:00.000Z) restored',
+      `metabase --db ${db} snapshot restore CLEAN --now 2026-01-01T02:00:00Z: snapshot clean (taken 2026-01-01T01:00:00.000Z) restored`,
     ]);
     expect((await mb(db, 'events')).stdout).toBe(appBefore);
 
