@@ -11,7 +11,8 @@ import { type Kysely, sql } from 'kysely';
  * serialisation of the machine to save, and a whole parse and bulk insert to restore).
  *
  * Each table mirrors a machine table with a `snapshot_id` in front; deleting a snapshot cascades to its rows.
- * The logs are not copied: a snapshot holds the machine without its logs (machine.md §6).
+ * The logs are not copied: a snapshot holds the machine without its logs (machine.md §6). Nor is
+ * `worker_counter`: worker numbers are never reused, so a restore keeps counting from where the machine is.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -97,10 +98,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('started_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('snapshot_app_domain_pk', ['snapshot_id', 'worker_id', 'app_path_lc'])
     .execute();
+
+  await snapshotId('snapshot_worker_outdated')
+    .addColumn('worker_id', 'integer', (c) => c.notNull())
+    .addColumn('app_path', 'text', (c) => c.notNull())
+    .addColumn('command', 'text', (c) => c.notNull())
+    .addColumn('time', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('snapshot_worker_outdated_pk', ['snapshot_id', 'worker_id', 'app_path'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
+    'snapshot_worker_outdated',
     'snapshot_app_domain',
     'snapshot_worker',
     'snapshot_grant',

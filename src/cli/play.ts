@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Clock, fixedClock, systemClock } from '../app/clock.js';
 import { openMachine } from '../app/machine-file.js';
-import { resetIis } from '../app/iisreset.js';
 import { explicitScriptMaps, machineFromSnapshot, runAdsutil, scriptMapVersions, windirOf } from '../app/playbook.js';
 import type { Store } from '../store/open.js';
 import { type BatchLine, applySet, batchEnvironment, batchLines, interpretLine, notEmulatedLines } from '../playbook/batch.js';
@@ -222,13 +221,10 @@ class Runner {
         ran = { exit: 1, stdout: '', stderr: step.reason + '\n' };
       } else if (step.kind === 'run') {
         ran = await this.program(step.program, db, step.argv);
-      } else if (step.kind === 'adsutil') {
+      } else {
         const words = step.words;
         const outcome = await this.withStore(db, (store) => runAdsutil(store, this.clock, `cscript adsutil.vbs ${words.join(' ')}`, words));
         ran = { exit: outcome.exitCode, stdout: outcome.stdout.map((l) => l + '\n').join(''), stderr: outcome.stderr.map((l) => l + '\n').join('') };
-      } else {
-        const printed = await this.withStore(db, (store) => resetIis(store, this.clock, 'iisreset'));
-        ran = { exit: 0, stdout: printed.map((l) => l + '\n').join(''), stderr: '' };
       }
       stdout += ran.stdout;
       stderr += ran.stderr;

@@ -21,11 +21,10 @@ export type BatchStep =
   /** `set NAME=VALUE`; an empty value removes the variable. */
   | { readonly kind: 'set'; readonly name: string; readonly value: string }
   | { readonly kind: 'exit'; readonly code: number }
-  /** A line the emulator runs as one of its two programs (installers run `metabase framework install`). */
+  /** A line the emulator runs as one of its two programs (installers run `metabase framework install`, iisreset `metabase iisreset`). */
   | { readonly kind: 'run'; readonly program: 'aspnet_regiis' | 'metabase'; readonly argv: readonly string[] }
   /** `cscript adsutil.vbs VERB ARGS...`. */
   | { readonly kind: 'adsutil'; readonly words: readonly string[] }
-  | { readonly kind: 'iisreset' }
   /** A command the emulator knows but cannot run as written: the line fails, the batch goes on. */
   | { readonly kind: 'fail'; readonly reason: string }
   /** Anything else: the run stops here (or the line is skipped under --keep-going). */
@@ -229,7 +228,7 @@ export function interpretLine(raw: string, env: BatchEnv, file?: string): BatchS
   if (isCommand(command, 'iisreset')) {
     const bad = args.find((w) => !RESTART_OPTION.test(w));
     if (bad !== undefined) return { kind: 'not-emulated', reason: `iisreset ${bad} is not emulated (only a restart: iisreset [/restart] [/noforce] [/timeout:N])` };
-    return { kind: 'iisreset' };
+    return { kind: 'run', program: 'metabase', argv: ['iisreset'] };
   }
   if (isInstaller(command)) {
     const version = installerVersion(command);

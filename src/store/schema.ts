@@ -138,6 +138,7 @@ export interface Database {
   snapshot_grant: InSnapshot<GrantTable>;
   snapshot_worker: InSnapshot<WorkerProcessTable>;
   snapshot_app_domain: InSnapshot<AppDomainTable>;
+  snapshot_worker_outdated: InSnapshot<WorkerOutdatedTable>;
 }
 
 export type KeyRow = Selectable<KeyTable>;

@@ -22,6 +22,7 @@ const COPIES = [
   { live: 'grant_entry', copy: 'snapshot_grant', columns: ['id', 'principal', 'version'] },
   { live: 'worker_process', copy: 'snapshot_worker', columns: ['id', 'image', 'pool', 'clr', 'started_at'] },
   { live: 'app_domain', copy: 'snapshot_app_domain', columns: ['worker_id', 'app_path_lc', 'app_path', 'clr', 'started_at'] },
+  { live: 'worker_outdated', copy: 'snapshot_worker_outdated', columns: ['worker_id', 'app_path', 'command', 'time'] },
 ] as const;
 
 const MACHINE_COLUMNS = ['profile', 'os', 'windir', 'setup_log_counter', 'state_service', 'perf_counters', 'aspnet_account', 'created_at'] as const;
@@ -70,7 +71,7 @@ export async function saveSnapshot(db: Kysely<Database>, name: string, takenAt: 
 /** Replaces the machine (logs aside) with a snapshot's copy, rows and ids as they were. */
 export async function restoreSnapshot(db: Kysely<Database>, id: number): Promise<void> {
   // Children before parents, so that no cascade has work left to do.
-  for (const table of ['app_domain', 'worker_process', 'mb_property', 'mb_key', 'framework', 'directory', 'grant_entry'] as const) {
+  for (const table of ['worker_outdated', 'app_domain', 'worker_process', 'mb_property', 'mb_key', 'framework', 'directory', 'grant_entry'] as const) {
     await db.deleteFrom(table).execute();
   }
   await sql`update machine set (${list(MACHINE_COLUMNS)}) = (select ${list(MACHINE_COLUMNS)} from snapshot where id = ${id})`.execute(db);

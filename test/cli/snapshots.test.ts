@@ -78,6 +78,7 @@ describe('snapshots', () => {
     const sqlite = new BetterSqlite3(db);
     sqlite.prepare("insert into worker_process (id, image, pool, clr, started_at) values (1, 'w3wp.exe', 'DefaultAppPool', '1.1.4322', 't0')").run();
     sqlite.prepare("insert into app_domain (worker_id, app_path_lc, app_path, clr, started_at) values (1, '/lm/w3svc/1/root', '/LM/W3SVC/1/ROOT', '1.1.4322', 't0')").run();
+    sqlite.prepare("insert into worker_outdated (worker_id, app_path, command, time) values (1, '/LM/W3SVC/1/ROOT', 'aspnet_regiis -norestart -i', 't0')").run();
     sqlite.close();
     await mb(db, 'snapshot', 'save', 'running');
     expect((await regiis(db, '-i')).exit).toBe(0); // restarts W3SVC: every worker process stops
@@ -88,6 +89,7 @@ describe('snapshots', () => {
     const check = new BetterSqlite3(db, { readonly: true });
     expect(check.prepare('select image, pool, clr from worker_process').all()).toEqual([{ image: 'w3wp.exe', pool: 'DefaultAppPool', clr: '1.1.4322' }]);
     expect(check.prepare('select app_path from app_domain').all()).toEqual([{ app_path: '/LM/W3SVC/1/ROOT' }]);
+    expect(check.prepare('select worker_id, command from worker_outdated').all()).toEqual([{ worker_id: 1, command: 'aspnet_regiis -norestart -i' }]);
     check.close();
   });
 

@@ -123,8 +123,8 @@ describe('other commands', () => {
   });
 
   it('iisreset restarts; its other modes are not emulated', () => {
-    expect(step('iisreset')).toEqual({ kind: 'iisreset' });
-    expect(step('iisreset.exe /noforce /timeout:30')).toEqual({ kind: 'iisreset' });
+    expect(step('iisreset')).toEqual({ kind: 'run', program: 'metabase', argv: ['iisreset'] });
+    expect(step('iisreset.exe /noforce /timeout:30')).toEqual({ kind: 'run', program: 'metabase', argv: ['iisreset'] });
     expect(step('iisreset /stop')).toMatchObject({ kind: 'not-emulated' });
   });
 
