@@ -163,6 +163,35 @@ describe('metabase play: scenarios', () => {
     expect(got.stdout.endsWith('0 passed, 3 failed\n')).toBe(true);
   });
 
+  test('check and request expectations ask metabase check --json and metabase request', async ({ db }) => {
+    const f = files({
+      's.yaml': [
+        'machine: { profile: win2003-net20 }',
+        'steps:',
+        '  - run: metabase vdir add W3SVC/1/ROOT/Legacy --path C:\\Inetpub\\Legacy --app',
+        '  - run: aspnet_regiis --framework 1.1 -s W3SVC/1/ROOT/Legacy',
+        '  - expect:',
+        '      check: { errors: 1, warnings: 1 }',
+        '      request: { url: "http://localhost/default.aspx", status: 200, clr: 2.0.50727 }',
+        '  - expect: { request: { url: "http://localhost/Legacy/default.aspx", status: 503 } }',
+        '  - expect:',
+        '      check: { errors: 0 }',
+        '      request: { url: "http://localhost/Legacy/x.aspx", status: 200, clr: 1.1.4322 }',
+      ].join('\n'),
+    });
+    const got = await mb(db, 'play', f['s.yaml']!);
+    expect(got.exit).toBe(1);
+    expect(got.stdout).toContain('ok   step 3: expect check, request\nok   step 4: expect request\n');
+    expect(got.stdout).toContain(
+      [
+        'FAIL step 5: expect check, request',
+        '       check: 1 error, expected 0',
+        '       request http://localhost/Legacy/x.aspx: got "503 Server Application Unavailable (event 1062: pool DefaultAppPool already runs CLR 2.0.50727)", expected status 200',
+      ].join('\n'),
+    );
+    expect(got.stdout.endsWith('4 passed, 1 failed\n')).toBe(true);
+  });
+
   test('idempotent: true fails when the second pass moves a script map', async ({ db }) => {
     const f = files({
       's.yaml': [
