@@ -205,8 +205,9 @@ function readStep(r: Reader, node: Node): ScenarioStep | undefined {
 }
 
 function readExpect(r: Reader, pair: Pair, runs: boolean): Expectations | undefined {
-  const allowed = runs ? RUN_EXPECT_KEYS : [...RUN_EXPECT_KEYS, ...STATE_EXPECT_KEYS];
-  const e = r.pairs(pair.value, runs ? 'expect (on a step that runs a command)' : 'expect', allowed, pair);
+  // A command's output is checked on the step that runs it; the machine's state on a step that runs nothing.
+  const allowed = runs ? RUN_EXPECT_KEYS : STATE_EXPECT_KEYS;
+  const e = r.pairs(pair.value, runs ? 'expect (on a step that runs a command)' : 'expect (on a step that runs nothing)', allowed, pair);
   if (!e) {
     return undefined;
   }

@@ -67,6 +67,8 @@ describe('reading scenarios', () => {
       { line: 4, reason: 'step: unknown key "runn" (expected one of: run, play, expect)' },
     ]);
     expect(problems('steps:\n  - expect:\n      stdout_contain: [x]\n')).toEqual([{ line: 3, reason: expect.stringContaining('unknown key "stdout_contain"') }]);
+    // Output is checked where a command runs.
+    expect(problems('steps:\n  - expect: { stdout: "x" }\n')[0]!.reason).toBe('expect (on a step that runs nothing): unknown key "stdout" (expected one of: versions, check, events, request)');
   });
 
   it('state expectations only on steps that run nothing', () => {
