@@ -1,5 +1,6 @@
-import { Draft, iisMode, installedVersions } from '../machine/machine.js';
-import type { Change } from '../machine/machine.js';
+import { Draft, cloneState, iisMode, installedVersions } from '../machine/machine.js';
+import type { Change, MachineState } from '../machine/machine.js';
+import { type MachineDiff, diffMachines, isEmptyDiff } from '../machine/diff.js';
 import { type ParseError, RESTARTING, mayChangeMachine, parseToolArgs } from '../regiis/args.js';
 import { recycledApplications } from '../iis/recycle.js';
 import { type FrameworkVersion, highest, parseFrameworkVersion } from '../regiis/frameworks.js';
@@ -24,9 +25,31 @@ export interface RegiisResult {
   readonly tool: FrameworkVersion;
   readonly outcome: ToolOutcome;
   readonly changes: readonly Change[];
+  /** The machine before the run against after it (or, with --what-if, after it would be): the plan. */
+  readonly diff: MachineDiff;
+  /** A change is any difference in the persisted machine; a restart alone is not one (aspnet_regiis.md). */
+  readonly changed: boolean;
   /** AppDomains recycled (or, with --what-if, that would be). */
   readonly recycled: readonly string[];
   readonly written: boolean;
+}
+
+/** Nothing differs: the plan of a run that did not touch the machine. */
+export const NO_DIFF: MachineDiff = {
+  machine: [],
+  keys: [],
+  frameworks: [],
+  services: null,
+  directories: { added: [], removed: [] },
+  grants: { added: [], removed: [] },
+  pools: [],
+};
+
+/** The plan of a run: the copy taken before it against the draft after it. */
+function planOf(before: MachineState | undefined, draft: Draft): { diff: MachineDiff; changed: boolean } {
+  if (before === undefined || !draft.changed) return { diff: NO_DIFF, changed: false };
+  const diff = diffMachines(before, draft.state);
+  return { diff, changed: !isEmptyDiff(diff) };
 }
 
 /** A parse error as the real tool prints it (on stdout, exit 1). */
@@ -56,7 +79,8 @@ function chooseTool(typed: string | undefined, installed: readonly FrameworkVers
 
 /**
  * One run of `aspnet_regiis`: load, plan (pure), and write changes, events and audit in one transaction.
- * With `whatIf`, or when the run fails before changing anything, nothing is written.
+ * With `whatIf`, or when the run fails before changing anything, nothing is written: `--what-if` takes this
+ * very path and stops short of the write, so its plan is what a real run does.
  */
 export async function runAspnetRegiis(store: Store, request: RegiisRequest): Promise<RegiisResult> {
   const transaction = !request.whatIf && mayChangeMachine(request.words) ? store.write : store.read;
@@ -64,17 +88,20 @@ export async function runAspnetRegiis(store: Store, request: RegiisRequest): Pro
     const loaded = await loadMachine(store.db);
     const tool = chooseTool(request.framework, installedVersions(loaded.state));
     const parsed = parseToolArgs(request.words, tool, iisMode(loaded.state) === 'iis5');
-    if (!parsed.ok) return { tool, outcome: parseErrorOutcome(parsed.error, tool), changes: [], recycled: [], written: false };
+    if (!parsed.ok) return { tool, outcome: parseErrorOutcome(parsed.error, tool), changes: [], diff: NO_DIFF, changed: false, recycled: [], written: false };
+    // Only the options that can change the machine need the "before" copy the plan is made against.
+    const before = mayChangeMachine(request.words) ? cloneState(loaded.state) : undefined;
     const draft = new Draft(loaded.state);
     const outcome = runTool(draft, parsed.command, tool);
+    const plan = planOf(before, draft);
     const failedCleanly = outcome.exitCode !== 0 && !draft.changed && !outcome.restarted;
     const readOnly = !RESTARTING.has(parsed.command.action) && !draft.changed;
     if (request.whatIf || failedCleanly || readOnly) {
       const recycled = request.whatIf ? recycledApplications(draft, outcome.restarted) : [];
-      return { tool, outcome, changes: draft.changes, recycled, written: false };
+      return { tool, outcome, changes: draft.changes, ...plan, recycled, written: false };
     }
     const command = `aspnet_regiis (${tool}) ${request.words.join(' ')}`;
     const recycled = await commitRun(store, loaded, draft, { command, ...outcome }, request.clock.now());
-    return { tool, outcome, changes: draft.changes, recycled, written: true };
+    return { tool, outcome, changes: draft.changes, ...plan, recycled, written: true };
   });
 }

@@ -39,6 +39,7 @@ interface EmulatorOptions {
   readonly detailedExitcode: boolean;
   readonly now: string | undefined;
   readonly crlf: boolean;
+  readonly verbose: boolean;
 }
 
 function parseEmulatorOptions(words: string[]): EmulatorOptions {
@@ -52,6 +53,7 @@ function parseEmulatorOptions(words: string[]): EmulatorOptions {
     .option('detailed-exitcode', { type: 'boolean', default: false })
     .option('now', { type: 'string' })
     .option('crlf', { type: 'boolean', default: false })
+    .option('verbose', { type: 'boolean', default: false })
     .strict()
     .help(false)
     .version(false)
@@ -69,6 +71,7 @@ function parseEmulatorOptions(words: string[]): EmulatorOptions {
     detailedExitcode: args.detailedExitcode,
     now: args.now,
     crlf: args.crlf,
+    verbose: args.verbose,
   };
 }
 
@@ -83,7 +86,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       options = parseEmulatorOptions(split.emulator);
     } catch (error) {
       if (!(error instanceof EmulatorUsageError)) throw error;
-      io.err(`${PROGRAM}: ${error.message} (emulator options: --db FILE --framework V --what-if --json --detailed-exitcode --now ISO --crlf)\n`);
+      io.err(`${PROGRAM}: ${error.message} (emulator options: --db FILE --framework V --what-if --json --detailed-exitcode --now ISO --crlf --verbose)\n`);
       return 1;
     }
     const clock = clockFrom(options.now, io);
@@ -92,7 +95,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const framework = options.framework ?? (io.env.REGIIS_FRAMEWORK || undefined);
       const result = await runAspnetRegiis(store, { words: split.tool, framework, whatIf: options.whatIf, clock });
       const { outcome } = result;
-      const changed = result.changes.length > 0;
+      const { changed } = result;
       if (options.json) {
         io.out(
           JSON.stringify(
@@ -104,6 +107,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
               stdout: outcome.stdout,
               stderr: outcome.stderr,
               result: outcome.data ?? null,
+              diff: result.diff,
               changes: result.changes,
               events: outcome.events,
               restarted: outcome.restarted,
@@ -114,14 +118,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           ) + '\n',
         );
       } else if (options.whatIf) {
-        const lines = [`What-if: aspnet_regiis (${result.tool}) ${split.tool.join(' ')}`];
-        lines.push(...(outcome.exitCode === 0 ? [] : ['  the run would fail:', ...outcome.stdout.map((l) => `    ${l}`)]));
-        lines.push(...planLines(result.changes));
-        if (outcome.restarted) lines.push('  restart W3SVC: every worker process stops');
-        if (result.recycled.length > 0) lines.push(`  recycle AppDomains: ${result.recycled.join(', ')}`);
-        for (const event of outcome.events) lines.push(`  event ${event.eventId} (${event.source}): ${event.text}`);
-        if (!changed) lines.push('  no change to the machine');
-        writeLines((t) => io.out(t), lines);
+        const plan = {
+          title: `aspnet_regiis (${result.tool}) ${split.tool.join(' ')}`,
+          exitCode: outcome.exitCode,
+          stdout: outcome.stdout,
+          diff: result.diff,
+          changed,
+          restarted: outcome.restarted,
+          recycled: result.recycled,
+          events: outcome.events,
+        };
+        writeLines((t) => io.out(t), planLines(plan, options.verbose), options.crlf ? '\r\n' : '\n');
         writeLines((t) => io.err(t), outcome.stderr);
       } else {
         writeLines((t) => io.out(t), outcome.stdout, options.crlf ? '\r\n' : '\n');

@@ -13,6 +13,9 @@ import { events } from './commands/events.js';
 import { check } from './commands/check.js';
 import { iisreset, recycle, request } from './commands/runtime.js';
 import { exportCommand, importCommand, treeCommand } from './commands/xml.js';
+import { plan } from './commands/plan.js';
+import { play } from './commands/play.js';
+import { diff, snapshotCommands } from './commands/snapshots.js';
 
 const PROGRAM = 'metabase';
 
@@ -48,6 +51,10 @@ function commands(selected: { run?: (ctx: Context) => Promise<number | void> }):
     request,
     iisreset,
     recycle,
+    diff,
+    plan,
+    play,
+    group('snapshot', 'named copies of the whole machine', snapshotCommands, sub),
   ];
 }
 

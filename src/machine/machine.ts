@@ -26,6 +26,12 @@ export interface Services {
   readonly aspnetAccount: boolean;
 }
 
+/** A `-ga` grant: a principal given access to the metabase and a version's directories. */
+export interface Grant {
+  readonly principal: string;
+  readonly version: FrameworkVersion;
+}
+
 export interface MachineState {
   readonly profile: string;
   readonly os: Os;
@@ -37,7 +43,13 @@ export interface MachineState {
   services: Services;
   /** The number of the next `ASPNETSetup_NNNNN.log` a failing run names. */
   setupLogCounter: number;
+  /** `-ga` grants, each principal and version once. */
+  readonly grants: Grant[];
 }
+
+/** True when `principal` already holds a grant for `version` (principals compare case-insensitively, as Windows names do). */
+export const hasGrant = (state: Pick<MachineState, 'grants'>, principal: string, version: FrameworkVersion): boolean =>
+  state.grants.some((g) => g.version === version && g.principal.toLowerCase() === principal.toLowerCase());
 
 export function iisMode(state: Pick<MachineState, 'os' | 'metabase'>): IisMode {
   if (state.os === 'win2000') return 'iis5';
@@ -231,7 +243,10 @@ export class Draft {
     return number;
   }
 
+  /** Grants `user` access for `version`; granting what is already granted changes nothing. */
   grant(user: string, version: FrameworkVersion): void {
+    if (hasGrant(this.state, user, version)) return;
+    this.state.grants.push({ principal: user, version });
     this.changes.push({ kind: 'grant', user, version });
   }
 
@@ -250,4 +265,19 @@ export class Draft {
     const id = `${pathKey(path)}\0${name.toLowerCase()}`;
     if (!this.originals.has(id)) this.originals.set(id, before);
   }
+}
+
+/**
+ * A copy of a machine that a `Draft` on the original cannot change: the "before" side of a plan. Keys are
+ * immutable values (a draft replaces a key, never edits it), so the tree is copied by reference and the copy
+ * costs one pass over the keys.
+ */
+export function cloneState(state: MachineState): MachineState {
+  return {
+    ...state,
+    metabase: new Metabase(state.metabase.all()),
+    frameworks: new Map(state.frameworks),
+    directories: new Map(state.directories),
+    grants: [...state.grants],
+  };
 }

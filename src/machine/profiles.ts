@@ -89,6 +89,7 @@ function bareMachine(profile: ProfileName, os: Os): MachineState {
     ]),
     services: { stateService: undefined, perfCounters: undefined, aspnetAccount: false },
     setupLogCounter: 0,
+    grants: [],
   };
 }
 

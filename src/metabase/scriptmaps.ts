@@ -110,3 +110,46 @@ export function entryFor(list: readonly string[], extension: string): ScriptMapE
 
 export const sameList = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((text, i) => text === b[i]);
+
+/** What happened to a list's entries, matched by extension: moved (same extension, new text), added, dropped. */
+export interface EntryDelta {
+  readonly moved: readonly { readonly before: string; readonly after: string }[];
+  readonly added: readonly string[];
+  readonly dropped: readonly string[];
+}
+
+/**
+ * Compares two lists entry by entry, matching entries by extension (case-insensitive). An extension that a
+ * list names twice (a mixed list) is matched on its first entry; the later ones count as added or dropped.
+ */
+export function compareLists(before: readonly string[], after: readonly string[]): EntryDelta {
+  // Only the extension matters here: cut it off rather than parse every entry (lists of tens of thousands of keys).
+  const extensionOf = (text: string): string => {
+    const comma = text.indexOf(',');
+    return (comma < 0 ? text : text.slice(0, comma)).toLowerCase();
+  };
+  const firstBefore = new Map<string, string>();
+  const dropped: string[] = [];
+  for (const text of before) {
+    const ext = extensionOf(text);
+    if (firstBefore.has(ext)) dropped.push(text);
+    else firstBefore.set(ext, text);
+  }
+  const moved: { before: string; after: string }[] = [];
+  const added: string[] = [];
+  const matched = new Set<string>();
+  for (const text of after) {
+    const ext = extensionOf(text);
+    const old = matched.has(ext) ? undefined : firstBefore.get(ext);
+    if (old === undefined) {
+      added.push(text);
+      continue;
+    }
+    matched.add(ext);
+    if (old !== text) moved.push({ before: old, after: text });
+  }
+  for (const [ext, text] of firstBefore) if (!matched.has(ext)) dropped.push(text);
+  // A duplicate kept as it was is neither added nor dropped.
+  const same = new Set(added.filter((text) => dropped.includes(text)));
+  return { moved, added: added.filter((t) => !same.has(t)), dropped: dropped.filter((t) => !same.has(t)) };
+}

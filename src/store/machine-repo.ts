@@ -58,6 +58,10 @@ export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> 
   }
   const directories = new Map<string, string>();
   for (const row of await db.selectFrom('directory').selectAll().orderBy('path_lc').execute()) directories.set(row.path_lc, row.path);
+  const grants = (await db.selectFrom('grant_entry').select(['principal', 'version']).orderBy('id').execute()).map((row) => ({
+    principal: row.principal,
+    version: row.version as FrameworkVersion,
+  }));
 
   return {
     keyIds,
@@ -74,6 +78,7 @@ export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> 
         aspnetAccount: machine.aspnet_account === 1,
       },
       setupLogCounter: machine.setup_log_counter,
+      grants,
     },
   };
 }
@@ -98,6 +103,8 @@ export async function insertMachine(db: Kysely<Database>, state: MachineState, c
   for (const framework of state.frameworks.values()) await upsertFramework(db, framework);
   const dirs = [...state.directories].map(([path_lc, path]) => ({ path_lc, path }));
   for (const chunk of chunks(dirs)) await db.insertInto('directory').values(chunk).execute();
+  const grants = state.grants.map((g) => ({ principal: g.principal, version: g.version }));
+  for (const chunk of chunks(grants)) await db.insertInto('grant_entry').values(chunk).execute();
 }
 
 /** Inserts every key of a metabase (into a file that holds none), with ids assigned in tree order. */

@@ -104,6 +104,26 @@ export interface AuditTable {
   text: string;
 }
 
+/** A named snapshot: the `machine` row as it was, and when it was taken. Its rows live in `snapshot_*`. */
+export interface SnapshotTable {
+  id: Generated<number>;
+  name: string;
+  name_lc: string;
+  taken_at: string;
+  profile: string;
+  os: string;
+  windir: string;
+  setup_log_counter: number;
+  state_service: string | null;
+  perf_counters: string | null;
+  aspnet_account: number;
+  created_at: string;
+  xml_namespace: string | null;
+}
+
+/** The copy of a machine table in a snapshot: the same row, under the snapshot's id. */
+type InSnapshot<T> = { snapshot_id: number } & { [K in keyof T]: T[K] extends Generated<infer V> ? V : T[K] };
+
 export interface Database {
   machine: MachineTable;
   mb_key: KeyTable;
@@ -117,6 +137,15 @@ export interface Database {
   worker_counter: WorkerCounterTable;
   app_event: AppEventTable;
   audit_entry: AuditTable;
+  snapshot: SnapshotTable;
+  snapshot_key: InSnapshot<KeyTable>;
+  snapshot_property: InSnapshot<PropertyTable>;
+  snapshot_framework: InSnapshot<FrameworkTable>;
+  snapshot_directory: InSnapshot<DirectoryTable>;
+  snapshot_grant: InSnapshot<GrantTable>;
+  snapshot_worker: InSnapshot<WorkerProcessTable>;
+  snapshot_app_domain: InSnapshot<AppDomainTable>;
+  snapshot_worker_outdated: InSnapshot<WorkerOutdatedTable>;
 }
 
 export type KeyRow = Selectable<KeyTable>;
@@ -124,3 +153,4 @@ export type PropertyRow = Selectable<PropertyTable>;
 export type NewPropertyRow = Insertable<PropertyTable>;
 export type AppEventRow = Selectable<AppEventTable>;
 export type AuditRow = Selectable<AuditTable>;
+export type SnapshotRow = Selectable<SnapshotTable>;

@@ -85,8 +85,8 @@ describe('aspnet_regiis (in-process, real SQLite file)', () => {
     const before = dump(db);
     const out = await regiis(db, '--what-if', '--framework', '1.1', '-r');
     expect(out.exit).toBe(0);
-    expect(out.stdout).toContain('W3SVC/  ScriptMaps  2.0.50727 -> 1.1.4322');
-    expect(out.stdout).toContain('restart W3SVC');
+    expect(out.stdout).toContain('~ W3SVC/\n      ScriptMaps: 2.0.50727 -> 1.1.4322: ');
+    expect(out.stdout).toContain('W3SVC restarts: every worker process stops');
     expect(dump(db)).toBe(before);
     expect((await regiis(db, '--what-if', '--detailed-exitcode', '--framework', '1.1', '-r')).exit).toBe(2);
   });

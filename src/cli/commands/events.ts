@@ -1,4 +1,5 @@
 import { badInput } from '../../app/errors.js';
+import { snapshotTime } from '../../app/snapshots.js';
 import { readAppEvents, readAudit } from '../../store/log-repo.js';
 import { type Command, optNum, optStr, str } from '../command.js';
 import { type Context, print, withMachine } from '../context.js';
@@ -25,7 +26,7 @@ export const events: Command = {
   run: async (args, ctx) => {
     const log = str(args, 'log');
     await withMachine(ctx, async (store) => {
-      const since = await sinceTime(ctx, optStr(args, 'since'), async () => undefined);
+      const since = await sinceTime(ctx, optStr(args, 'since'), (name) => snapshotTime(store, name));
       if (log === 'audit') {
         const rows = await readAudit(store.db, { since });
         print(ctx, rows, () => rows.map((r) => `${r.time}  #${r.run}  ${r.kind.padEnd(7)}  ${r.text}`));

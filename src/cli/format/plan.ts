@@ -1,77 +1,46 @@
-import { asList } from '../../metabase/metabase.js';
+import type { MachineDiff } from '../../machine/diff.js';
+import type { AppEvent } from '../../machine/events.js';
 import { toolPath } from '../../metabase/paths.js';
-import { listVersion, parseEntry } from '../../metabase/scriptmaps.js';
-import type { Change } from '../../machine/machine.js';
+import { diffLines } from './diff.js';
 
-/** What happened to a list's entries: moved (same extension, new text), added, dropped. */
-export function entryDelta(before: readonly string[], after: readonly string[]): { moved: number; added: number; dropped: number } {
-  const byExtBefore = new Map(before.map((e) => [parseEntry(e).extension.toLowerCase(), e]));
-  const extsAfter = new Set<string>();
-  let moved = 0;
-  let added = 0;
-  for (const entry of after) {
-    const ext = parseEntry(entry).extension.toLowerCase();
-    extsAfter.add(ext);
-    const old = byExtBefore.get(ext);
-    if (old === undefined) added++;
-    else if (old !== entry) moved++;
-  }
-  const dropped = [...byExtBefore.keys()].filter((ext) => !extsAfter.has(ext)).length;
-  return { moved, added, dropped };
+/** What `--what-if` prints: the diff a real run would make, then its restart, recycles and events. */
+export interface PlanView {
+  readonly title: string;
+  readonly exitCode: number;
+  /** What the tool would print when the run fails (its error lines). */
+  readonly stdout: readonly string[];
+  readonly diff: MachineDiff;
+  readonly changed: boolean;
+  readonly restarted: boolean;
+  readonly recycled: readonly string[];
+  readonly events: readonly AppEvent[];
 }
 
-const versionText = (list: readonly string[] | undefined): string => (list === undefined ? '(inherits)' : (listVersion(list) ?? 'none'));
-
-/** The per-change lines of a plan (`--what-if`); `verbose` adds the full lists. */
-export function planLines(changes: readonly Change[], verbose = false): string[] {
-  const lines: string[] = [];
-  for (const change of changes) {
-    switch (change.kind) {
-      case 'setProperty':
-        if (change.after.name.toLowerCase() === 'scriptmaps') {
-          const before = change.before ? asList(change.before.value) : undefined;
-          const after = asList(change.after.value);
-          const delta = entryDelta(before ?? [], after);
-          lines.push(
-            `  ${toolPath(change.path)}/  ScriptMaps  ${versionText(before)} -> ${versionText(after)}  (moved ${delta.moved}, added ${delta.added}, dropped ${delta.dropped})`,
-          );
-          if (verbose) for (const entry of after) lines.push(`      ${entry}`);
-        } else {
-          lines.push(`  ${toolPath(change.path)}/  ${change.after.name} = ${JSON.stringify(change.after.value)}`);
-        }
-        break;
-      case 'deleteProperty':
-        lines.push(`  ${toolPath(change.path)}/  ${change.before.name} deleted`);
-        break;
-      case 'createKey':
-        lines.push(`  create key ${toolPath(change.path)} (${change.keyType})`);
-        break;
-      case 'deleteKey':
-        lines.push(`  delete key ${toolPath(change.path)}`);
-        break;
-      case 'framework':
-        lines.push(
-          `  framework ${change.after.version}: ${change.after.registered ? 'registered' : 'not registered'}, ${change.after.installed ? 'installed' : 'not installed'}${change.after.isapiPresent ? '' : ', aspnet_isapi.dll missing'}`,
-        );
-        break;
-      case 'mkdir':
-        lines.push(`  mkdir ${change.path}`);
-        break;
-      case 'rmdir':
-        lines.push(`  rmdir ${change.path}`);
-        break;
-      case 'services':
-        lines.push(
-          `  services: aspnet_state ${change.after.stateService ?? 'none'}, performance counters ${change.after.perfCounters ?? 'none'}, ASPNET account ${change.after.aspnetAccount ? 'present' : 'absent'}`,
-        );
-        break;
-      case 'setupLog':
-        lines.push(`  setup log ASPNETSetup_${String(change.next - 1).padStart(5, '0')}.log written`);
-        break;
-      case 'grant':
-        lines.push(`  grant ${change.user} access (ASP.NET ${change.version})`);
-        break;
-    }
+/** The plan as text; `verbose` lists every moved, added and dropped script map entry. */
+export function planLines(plan: PlanView, verbose = false): string[] {
+  const lines = [`What-if: ${plan.title}`];
+  if (plan.exitCode !== 0) lines.push(`The run would fail (exit ${plan.exitCode}):`, ...plan.stdout.map((l) => `  ${l}`));
+  lines.push(...diffLines(plan.diff, verbose));
+  if (plan.restarted) lines.push('Restart:', '  W3SVC restarts: every worker process stops');
+  if (plan.recycled.length > 0) {
+    lines.push(`Recycle: the AppDomains of ${plan.recycled.length} application${plan.recycled.length === 1 ? '' : 's'}`);
+    lines.push(...plan.recycled.map((p) => `  ${toolPath(p)}/`));
   }
+  if (plan.events.length > 0) lines.push('Events:', ...plan.events.map((e) => `  ${e.eventId} ${e.type} (${e.source}): ${e.text}`));
+  lines.push(plan.changed ? `Result: the machine would change (${changeCount(plan.diff)})` : 'Result: no change to the machine');
   return lines;
+}
+
+function changeCount(diff: MachineDiff): string {
+  const parts: string[] = [];
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (diff.keys.length > 0) parts.push(plural(diff.keys.length, 'key'));
+  if (diff.frameworks.length > 0) parts.push(plural(diff.frameworks.length, 'framework'));
+  const dirs = diff.directories.added.length + diff.directories.removed.length;
+  if (dirs > 0) parts.push(plural(dirs, 'directory').replace('directorys', 'directories'));
+  const grants = diff.grants.added.length + diff.grants.removed.length;
+  if (grants > 0) parts.push(plural(grants, 'grant'));
+  if (diff.services) parts.push('shared services');
+  if (diff.machine.length > 0) parts.push('machine facts');
+  return parts.join(', ');
 }

@@ -1,0 +1,174 @@
+import { type Kysely, sql } from 'kysely';
+import { Metabase, type MetabaseKey, type Property } from '../metabase/metabase.js';
+import type { FrameworkState, MachineState, Os } from '../machine/machine.js';
+import type { WorkerView } from '../machine/diff.js';
+import type { FrameworkVersion } from '../regiis/frameworks.js';
+import type { Database, SnapshotRow } from './schema.js';
+import { rowToProperty } from './rows.js';
+import { loadMachine } from './machine-repo.js';
+
+/**
+ * Named snapshots, kept in the machine file (see the migration `2026_11_21_020_snapshots` for why as tables).
+ * Saving and restoring copy every machine table with one `INSERT ... SELECT` each; the logs are never copied
+ * and never touched.
+ */
+
+/** The machine's tables and their snapshot copies, with the columns both hold; copied in this order. */
+const COPIES = [
+  { live: 'mb_key', copy: 'snapshot_key', columns: ['id', 'path', 'path_lc', 'parent_id', 'key_type', 'ord', 'xml_comments'] },
+  { live: 'mb_property', copy: 'snapshot_property', columns: ['key_id', 'name_lc', 'name', 'ord', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'xml_form'] },
+  { live: 'framework', copy: 'snapshot_framework', columns: ['version', 'installed', 'registered', 'isapi_present'] },
+  { live: 'directory', copy: 'snapshot_directory', columns: ['path_lc', 'path'] },
+  { live: 'grant_entry', copy: 'snapshot_grant', columns: ['id', 'principal', 'version'] },
+  { live: 'worker_process', copy: 'snapshot_worker', columns: ['id', 'image', 'pool', 'clr', 'started_at'] },
+  { live: 'app_domain', copy: 'snapshot_app_domain', columns: ['worker_id', 'app_path_lc', 'app_path', 'clr', 'started_at'] },
+  { live: 'worker_outdated', copy: 'snapshot_worker_outdated', columns: ['worker_id', 'app_path', 'command', 'time'] },
+] as const;
+
+const MACHINE_COLUMNS = ['profile', 'os', 'windir', 'setup_log_counter', 'state_service', 'perf_counters', 'aspnet_account', 'created_at', 'xml_namespace'] as const;
+
+const list = (columns: readonly string[]) => sql.join(columns.map((c) => sql.ref(c)));
+
+export async function findSnapshot(db: Kysely<Database>, name: string): Promise<SnapshotRow | undefined> {
+  return db.selectFrom('snapshot').selectAll().where('name_lc', '=', name.toLowerCase()).executeTakeFirst();
+}
+
+export interface SnapshotSummary {
+  readonly name: string;
+  readonly takenAt: string;
+  readonly profile: string;
+  readonly keys: number;
+}
+
+export async function listSnapshots(db: Kysely<Database>): Promise<SnapshotSummary[]> {
+  const rows = await db
+    .selectFrom('snapshot')
+    .select((eb) => [
+      'name',
+      'taken_at',
+      'profile',
+      eb.selectFrom('snapshot_key').whereRef('snapshot_key.snapshot_id', '=', 'snapshot.id').select(eb.fn.countAll<number>().as('n')).as('keys'),
+    ])
+    .orderBy('taken_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ name: r.name, takenAt: r.taken_at, profile: r.profile, keys: Number(r.keys ?? 0) }));
+}
+
+/** Copies the whole machine, logs aside, under a new snapshot; returns its id. */
+export async function saveSnapshot(db: Kysely<Database>, name: string, takenAt: string): Promise<number> {
+  const row = await sql<{ id: number }>`
+    insert into snapshot (name, name_lc, taken_at, ${list(MACHINE_COLUMNS)})
+    select ${name}, ${name.toLowerCase()}, ${takenAt}, ${list(MACHINE_COLUMNS)} from machine
+    returning id`.execute(db);
+  const id = row.rows[0]!.id;
+  for (const t of COPIES) {
+    await sql`insert into ${sql.table(t.copy)} (snapshot_id, ${list(t.columns)}) select ${id}, ${list(t.columns)} from ${sql.table(t.live)}`.execute(db);
+  }
+  return id;
+}
+
+/** Replaces the machine (logs aside) with a snapshot's copy, rows and ids as they were. */
+export async function restoreSnapshot(db: Kysely<Database>, id: number): Promise<void> {
+  // Children before parents, so that no cascade has work left to do.
+  for (const table of ['worker_outdated', 'app_domain', 'worker_process', 'mb_property', 'mb_key', 'framework', 'directory', 'grant_entry'] as const) {
+    await db.deleteFrom(table).execute();
+  }
+  await sql`update machine set (${list(MACHINE_COLUMNS)}) = (select ${list(MACHINE_COLUMNS)} from snapshot where id = ${id})`.execute(db);
+  for (const t of COPIES) {
+    await sql`insert into ${sql.table(t.live)} (${list(t.columns)}) select ${list(t.columns)} from ${sql.table(t.copy)} where snapshot_id = ${id}`.execute(db);
+  }
+}
+
+export async function deleteSnapshot(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom('snapshot').where('id', '=', id).execute();
+}
+
+/** A machine as the diff reads it: its state and its worker processes. */
+export interface MachineImage {
+  readonly state: MachineState;
+  readonly workers: WorkerView[];
+}
+
+/** The machine as it is now. */
+export async function loadCurrentImage(db: Kysely<Database>): Promise<MachineImage> {
+  const { state } = await loadMachine(db);
+  const workers = await db.selectFrom('worker_process').selectAll().orderBy('id').execute();
+  const domains = await db.selectFrom('app_domain').selectAll().orderBy('worker_id').orderBy('app_path_lc').execute();
+  return { state, workers: workerViews(workers, domains) };
+}
+
+/** The machine as a snapshot holds it. */
+export async function loadSnapshotImage(db: Kysely<Database>, snapshot: SnapshotRow): Promise<MachineImage> {
+  const id = snapshot.id;
+  const keyRows = await db.selectFrom('snapshot_key').select(['id', 'path', 'key_type']).where('snapshot_id', '=', id).orderBy('ord').execute();
+  const propRows = await db
+    .selectFrom('snapshot_property')
+    .select(['key_id', 'name', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'xml_form'])
+    .where('snapshot_id', '=', id)
+    .orderBy('key_id')
+    .orderBy('ord')
+    .execute();
+  const props = new Map<number, Map<string, Property>>();
+  for (const row of propRows) {
+    let map = props.get(row.key_id);
+    if (!map) props.set(row.key_id, (map = new Map()));
+    map.set(row.name.toLowerCase(), rowToProperty(row));
+  }
+  const metabase = new Metabase();
+  for (const row of keyRows) {
+    const key: MetabaseKey = { path: row.path, keyType: row.key_type, properties: props.get(row.id) ?? new Map() };
+    metabase.put(key);
+  }
+  const frameworks = new Map<FrameworkVersion, FrameworkState>();
+  for (const row of await db.selectFrom('snapshot_framework').selectAll().where('snapshot_id', '=', id).execute()) {
+    const version = row.version as FrameworkVersion;
+    frameworks.set(version, { version, installed: row.installed === 1, registered: row.registered === 1, isapiPresent: row.isapi_present === 1 });
+  }
+  const directories = new Map<string, string>();
+  for (const row of await db.selectFrom('snapshot_directory').selectAll().where('snapshot_id', '=', id).orderBy('path_lc').execute()) {
+    directories.set(row.path_lc, row.path);
+  }
+  const grants = (await db.selectFrom('snapshot_grant').select(['principal', 'version']).where('snapshot_id', '=', id).orderBy('id').execute()).map(
+    (row) => ({ principal: row.principal, version: row.version as FrameworkVersion }),
+  );
+  const workers = await db.selectFrom('snapshot_worker').selectAll().where('snapshot_id', '=', id).orderBy('id').execute();
+  const domains = await db.selectFrom('snapshot_app_domain').selectAll().where('snapshot_id', '=', id).orderBy('worker_id').orderBy('app_path_lc').execute();
+  return {
+    state: {
+      profile: snapshot.profile,
+      os: snapshot.os as Os,
+      windir: snapshot.windir,
+      metabase,
+      frameworks,
+      directories,
+      services: {
+        stateService: (snapshot.state_service ?? undefined) as FrameworkVersion | undefined,
+        perfCounters: (snapshot.perf_counters ?? undefined) as FrameworkVersion | undefined,
+        aspnetAccount: snapshot.aspnet_account === 1,
+      },
+      setupLogCounter: snapshot.setup_log_counter,
+      grants,
+    },
+    workers: workerViews(workers, domains),
+  };
+}
+
+function workerViews(
+  workers: readonly { id: number; image: string; pool: string | null; clr: string | null; started_at: string }[],
+  domains: readonly { worker_id: number; app_path: string; clr: string }[],
+): WorkerView[] {
+  const byWorker = new Map<number, { path: string; clr: string }[]>();
+  for (const d of domains) {
+    const list = byWorker.get(d.worker_id) ?? [];
+    list.push({ path: d.app_path, clr: d.clr });
+    byWorker.set(d.worker_id, list);
+  }
+  return workers.map((w) => ({ id: w.id, image: w.image, pool: w.pool, clr: w.clr, startedAt: w.started_at, appDomains: byWorker.get(w.id) ?? [] }));
+}
+
+/** Empties both logs (a scenario's copy of a machine starts with fresh logs). */
+export async function clearLogs(db: Kysely<Database>): Promise<void> {
+  await db.deleteFrom('app_event').execute();
+  await db.deleteFrom('audit_entry').execute();
+}
