@@ -41,6 +41,8 @@ export function describeChange(change: Change): { kind: string; text: string } {
       return { kind: 'change', text: `rmdir ${change.path}` };
     case 'services':
       return { kind: 'change', text: `services: ${show(change.before)} -> ${show(change.after)}` };
+    case 'windir':
+      return { kind: 'change', text: `Windows folder: ${change.before} -> ${change.after}` };
     case 'setupLog':
       return { kind: 'change', text: `setup log counter -> ${change.next}` };
     case 'grant':

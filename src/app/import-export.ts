@@ -9,6 +9,7 @@ import {
   metabaseOf,
   placeAt,
   registerImported,
+  windirNamed,
   relocateFragment,
   withAncestors,
 } from '../machine/metabase-import.js';
@@ -69,6 +70,8 @@ export async function importMetabaseFile(store: Store, file: string, request: Im
       if (whole) {
         const metabase = metabaseOf(xml.keys);
         const keys = [...metabase.all()];
+        const windir = windirNamed(keys);
+        if (windir !== undefined) draft.setWindir(windir);
         const registered = newlyRegistered(draft, () => registerImported(draft, frameworksNamed(keys), true));
         for (const folder of contentFolders(keys)) draft.mkdir(folder);
         await replaceMetabase(store.db, metabase);

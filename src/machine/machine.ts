@@ -35,7 +35,8 @@ export interface Grant {
 export interface MachineState {
   readonly profile: string;
   readonly os: Os;
-  readonly windir: string;
+  /** The Windows folder (`C:\\WINDOWS`): every processor path the tool writes starts with it. */
+  windir: string;
   readonly metabase: Metabase;
   readonly frameworks: Map<FrameworkVersion, FrameworkState>;
   /** The virtual file system: directories that exist, by lower-case path. */
@@ -104,6 +105,7 @@ export type Change =
   | { readonly kind: 'rmdir'; readonly path: string }
   | { readonly kind: 'services'; readonly before: Services; readonly after: Services }
   | { readonly kind: 'setupLog'; readonly next: number }
+  | { readonly kind: 'windir'; readonly before: string; readonly after: string }
   | { readonly kind: 'grant'; readonly user: string; readonly version: FrameworkVersion };
 
 const sameValue = (a: Property['value'], b: Property['value']): boolean =>
@@ -233,6 +235,14 @@ export class Draft {
     }
     this.state.services = after;
     this.changes.push({ kind: 'services', before, after });
+  }
+
+  /** Moves the machine to another Windows folder (an imported server installed elsewhere, e.g. `D:\\WINDOWS`). */
+  setWindir(after: string): void {
+    const before = this.state.windir;
+    if (before === after) return;
+    this.state.windir = after;
+    this.changes.push({ kind: 'windir', before, after });
   }
 
   /** Takes the next setup log number a failing run reports. */

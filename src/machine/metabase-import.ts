@@ -142,3 +142,26 @@ export function placeAt(metabase: Metabase, to: string): string {
   if (parent !== '/' && !metabase.has(parent)) throw new ImportError(`--at ${to}: its parent ${parent} does not exist`);
   return parent === '/' ? to : `${metabase.canonical(parent)}/${lastSegment(to)}`;
 }
+
+const WINDIR_OF_PROCESSOR = [
+  /^([A-Za-z]:\\[^\\,]+)\\system32\\inetsrv\\[^\\,]+\.dll$/i,
+  /^([A-Za-z]:\\[^\\,]+)\\Microsoft\.NET\\Framework(?:64)?\\v[^\\,]+\\aspnet_isapi\.dll$/i,
+];
+
+/**
+ * The Windows folder of the server a whole MetaBase.xml came from, read off the processors of its script maps
+ * (`D:\\WINDOWS\\system32\\inetsrv\\asp.dll`), so that what the tool writes afterwards matches what is
+ * there. Undefined when no script map names one.
+ */
+export function windirNamed(keys: Iterable<MetabaseKey>): string | undefined {
+  for (const key of keys) {
+    for (const entry of asList(key.properties.get('scriptmaps')?.value)) {
+      const processor = parseEntry(entry).processor;
+      for (const pattern of WINDIR_OF_PROCESSOR) {
+        const found = pattern.exec(processor)?.[1];
+        if (found !== undefined) return found;
+      }
+    }
+  }
+  return undefined;
+}

@@ -287,6 +287,9 @@ export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, 
           })
           .execute();
         break;
+      case 'windir':
+        await db.updateTable('machine').set({ windir: change.after }).execute();
+        break;
       case 'setupLog':
         await db.updateTable('machine').set({ setup_log_counter: change.next }).execute();
         break;

@@ -135,4 +135,17 @@ describe('progress bar', () => {
     piped.finish();
     expect(written).toBe('');
   });
+
+  test('a server installed under D:\\WINDOWS keeps its Windows folder: the tool writes D:\\ paths and no second extension', async ({ db }) => {
+    const file = join(dirname(db), 'd-drive.xml');
+    writeFileSync(file, readFileSync(fixture('iis6-full.xml'), 'utf8').replaceAll('C:\\WINDOWS', 'D:\\WINDOWS'));
+    expect((await mb(db, 'import', file)).exit).toBe(0);
+    expect((await regiis(db, '--framework', '1.1', '-lv')).stdout).toContain('1.1.4322.0\tValid\t\tD:\\WINDOWS\\Microsoft.NET\\Framework\\v1.1.4322\\aspnet_isapi.dll');
+    expect((await regiis(db, '--framework', '2.0', '-ir')).exit).toBe(0);
+    const extensions = JSON.parse((await mb(db, 'get', 'W3SVC', 'WebSvcExtRestrictionList', '--json')).stdout) as string[];
+    expect(extensions.filter((e) => e.includes('v2.0.50727'))).toEqual([
+      '1,D:\\WINDOWS\\Microsoft.NET\\Framework\\v2.0.50727\\aspnet_isapi.dll,0,ASP.NET v2.0.50727,ASP.NET v2.0.50727',
+    ]);
+    expect(extensions.some((e) => e.includes('C:\\WINDOWS'))).toBe(false);
+  });
 });
