@@ -8,12 +8,18 @@ import type { Clock } from './clock.js';
 
 /**
  * Opens the machine file; a file that does not exist yet is created with the `win2003` profile (or the one
- * given), in one transaction with its first audit entry.
+ * given), complete with its first audit entry, before any other process can see it.
  */
 export async function openMachine(file: string, clock: Clock, profile: ProfileName = DEFAULT_PROFILE): Promise<Store> {
-  const store = await openStore(file);
+  const store = await openStore(file, { initialise: (s) => createMachine(s, profile, clock) });
   try {
-    if (!(await hasMachine(store.db))) await store.write(() => createMachine(store, profile, clock));
+    // A file that holds a schema but no machine (left by an older regiis-sim killed while creating it) gets
+    // one now; checked again inside the write so two processes never both create it.
+    if (!(await store.read(() => hasMachine(store.db)))) {
+      await store.write(async () => {
+        if (!(await hasMachine(store.db))) await createMachine(store, profile, clock);
+      });
+    }
   } catch (error) {
     await store.close();
     throw error;
@@ -29,8 +35,9 @@ export async function createMachine(store: Store, profile: ProfileName, clock: C
 
 /** `metabase init`: a new machine from a profile; an existing one is replaced only with `force`. */
 export async function initMachine(file: string, profile: ProfileName, force: boolean, clock: Clock): Promise<void> {
-  const store = await openStore(file);
+  const store = await openStore(file, { initialise: (s) => createMachine(s, profile, clock) });
   try {
+    if (store.created) return;
     await store.write(async () => {
       if (await hasMachine(store.db)) {
         if (!force) throw new StoreError('exists', `${file} already holds a machine; use --force to replace it`);

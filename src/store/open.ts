@@ -1,5 +1,19 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, sql } from 'kysely';
 import { MIGRATIONS } from '../../migrations/index.js';
@@ -8,18 +22,31 @@ import { StoreError } from './errors.js';
 
 /** Marks a SQLite file as a regiis-sim machine (`PRAGMA application_id`, "RGIS"). */
 export const APPLICATION_ID = 0x52474953;
+/** How long a write waits for another process's write to finish before giving up. */
 const BUSY_TIMEOUT_MS = 10_000;
 
 export interface Store {
   readonly file: string;
   readonly db: Kysely<Database>;
-  /** True when this open created the file: the caller fills it with a profile. */
+  /** True when this open created the file (and `initialise` filled it). */
   readonly created: boolean;
+  /**
+   * Why the file cannot be written (no write permission on it or its folder), or undefined when it can.
+   * A read-only store reads as usual; `write` refuses before doing anything.
+   */
+  readonly readOnly: string | undefined;
   /** Runs `work` in one write transaction, begun as a writer so concurrent runs queue on the busy timeout. */
   write<T>(work: () => Promise<T>): Promise<T>;
   /** Runs `work` in one read transaction: a consistent view, no lock held against writers. */
   read<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** `false`: a missing file is an error instead of being created. */
+  readonly create?: boolean;
+  /** Fills a new file, in the transaction that creates its schema, before the file appears under its name. */
+  readonly initialise?: (store: Store) => Promise<void>;
 }
 
 class ListedMigrations implements MigrationProvider {
@@ -29,33 +56,209 @@ class ListedMigrations implements MigrationProvider {
 }
 
 /**
- * Opens a machine file, creating it when it does not exist yet (its folder must). A file that is not a
- * regiis-sim machine, or that a newer schema wrote, is refused before anything is written to it.
+ * Opens a machine file, creating it when it does not exist yet (its folder must).
+ *
+ * - A new file is built under a temporary name and linked into place complete, so no process ever sees a
+ *   half-made machine: not one killed while creating it, not one racing to create the same file.
+ * - An existing file is identified from its header bytes before SQLite touches it: an empty file, random
+ *   bytes, a truncated file or another program's SQLite file is refused without a byte or a side file changed.
+ * - A file written by a newer schema is refused; an older one is migrated in one transaction.
+ * - A file (or folder) without write permission opens read-only, even for root (decided: the permission is
+ *   the user's way of protecting it); reading works, writing is refused.
  */
-export async function openStore(file: string, options: { readonly create?: boolean } = {}): Promise<Store> {
+export async function openStore(file: string, options: OpenOptions = {}): Promise<Store> {
   const path = resolve(file);
-  const exists = existsSync(path);
-  let upToDate = false;
-  if (!exists) {
-    if (options.create === false) throw new StoreError('cannot-open', `${file}: no such machine file`);
-    if (!existsSync(dirname(path))) throw new StoreError('no-directory', `${file}: the folder ${dirname(path)} does not exist`);
-  } else {
-    upToDate = checkIdentity(file, path);
-  }
+  if (existsSync(path)) return openExisting(file, path, false);
+  if (options.create === false) throw new StoreError('cannot-open', `${file}: no such machine file`);
+  const created = await createFile(file, path, options.initialise);
+  return openExisting(file, path, created);
+}
 
-  let sqlite: BetterSqlite3.Database;
+/** Write permission as the user meant it: the access check, and at least one write bit (root ignores the bits). */
+function writable(path: string): boolean {
   try {
-    sqlite = new BetterSqlite3(path, { fileMustExist: exists });
-    sqlite.pragma('journal_mode = WAL');
+    accessSync(path, constants.W_OK);
+    return (statSync(path).mode & 0o222) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+const SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
+
+/** Builds a new machine file beside `path` and links it into place; false when another process got there first. */
+async function createFile(file: string, path: string, initialise: OpenOptions['initialise']): Promise<boolean> {
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StoreError('no-directory', `${file}: the folder ${dir} does not exist`);
+  if (!writable(dir)) throw new StoreError('read-only', `${file}: cannot create the machine file: the folder ${dir} is read-only`);
+
+  const temp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.new`);
+  try {
+    const sqlite = connect(file, temp, false);
+    const store = storeOver(file, sqlite, { created: true, readOnly: undefined });
+    try {
+      await store.write(async () => {
+        sqlite.pragma(`application_id = ${APPLICATION_ID}`);
+        await migrate(store.db, file);
+        await initialise?.(store);
+      });
+    } finally {
+      // Closing the only connection checkpoints the WAL into the file and deletes it.
+      await store.close();
+    }
+    const fd = openSync(temp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return publish(temp, path);
+  } finally {
+    for (const name of [temp, ...SIDE_FILES.map((side) => temp + side)]) rmSync(name, { force: true });
+  }
+}
+
+/** Puts the finished file under its name unless one is there already (a hard link never replaces a file). */
+function publish(temp: string, path: string): boolean {
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links: an exclusive copy still never replaces another process's file.
+    try {
+      copyFileSync(temp, path, constants.COPYFILE_EXCL);
+      return true;
+    } catch (copyError) {
+      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw copyError;
+    }
+  }
+}
+
+async function openExisting(file: string, path: string, created: boolean): Promise<Store> {
+  if (statSync(path).isDirectory()) throw new StoreError('cannot-open', `${file}: is a folder, not a machine file`);
+  checkHeader(file, path);
+  const dir = dirname(path);
+  const readOnly = !writable(path) ? `no write permission on ${path}` : !writable(dir) ? `no write permission on its folder ${dir}` : undefined;
+  const sqlite = readOnly === undefined ? connect(file, path, true) : connectReadOnly(file, path, readOnly);
+  const store = storeOver(file, sqlite, { created, readOnly });
+  try {
+    const schema = schemaState(file, sqlite);
+    if (schema === 'older') {
+      if (sqlite.readonly) throw new StoreError('read-only', `${file}: written by an older regiis-sim and needs upgrading, but it is read-only (${readOnly})`);
+      // All pending migrations and their records commit together, or none does. A read-only file is upgraded
+      // in its in-memory copy only.
+      await transaction(store.db, sqlite, 'begin immediate')(() => migrate(store.db, file));
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+function connect(file: string, path: string, mustExist: boolean): BetterSqlite3.Database {
+  try {
+    const sqlite = new BetterSqlite3(path, { fileMustExist: mustExist, timeout: BUSY_TIMEOUT_MS });
+    // The busy timeout comes first: switching to WAL and the first reads may wait for another process.
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (sqlite.pragma('journal_mode', { simple: true }) !== 'wal') sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
+    return sqlite;
   } catch (error) {
     throw new StoreError('cannot-open', `${file}: cannot open the machine file (${(error as Error).message})`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
 
-  const transaction = (begin: 'begin' | 'begin immediate') => async <T>(work: () => Promise<T>): Promise<T> => {
+/**
+ * A read-only view. SQLite cannot read a WAL file without creating `-shm` and `-wal` beside it, which a
+ * read-only folder forbids and a read-only file should not get: so the file is read into memory (its header
+ * marked as a rollback-journal database, which is what SQLite needs to load it) and never touched again.
+ * When a crash left committed changes in a `-wal` file, only SQLite can apply them: it reads the file there.
+ */
+function connectReadOnly(file: string, path: string, why: string): BetterSqlite3.Database {
+  try {
+    if (sizeOf(path + '-wal') > 0) {
+      const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+      sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return sqlite;
+    }
+    const image = readFileSync(path);
+    image[18] = 1;
+    image[19] = 1;
+    return new BetterSqlite3(image);
+  } catch (error) {
+    throw new StoreError('read-only', `${file}: cannot read the machine file, which is read-only (${why}): ${(error as Error).message}`);
+  }
+}
+
+const sizeOf = (path: string): number => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+};
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+/**
+ * Identifies the file from its 100-byte SQLite header (https://www.sqlite.org/fileformat.html), without
+ * opening it: its magic string, its application id, and whether it is shorter than its header says.
+ */
+function checkHeader(file: string, path: string): void {
+  const size = statSync(path).size;
+  if (size === 0) throw new StoreError('not-a-machine', `${file}: the file is empty, not a regiis-sim machine`);
+  const header = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read < 100 || header.subarray(0, 16).toString('latin1') !== SQLITE_MAGIC) {
+    throw new StoreError('not-a-machine', `${file}: not a regiis-sim machine (not a SQLite file)`);
+  }
+  if (header.readUInt32BE(68) !== APPLICATION_ID) {
+    throw new StoreError('not-a-machine', `${file}: not a regiis-sim machine (another program's SQLite file)`);
+  }
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  const pages = header.readUInt32BE(28);
+  // The page count is valid when the change counter matches "version-valid-for". With a -wal file holding
+  // frames, a checkpoint may have been interrupted with the file not yet grown: SQLite recovers that itself.
+  const countValid = header.readUInt32BE(24) === header.readUInt32BE(92);
+  if (countValid && sizeOf(path + '-wal') === 0 && size < pages * pageSize) {
+    throw new StoreError('damaged', `${file}: the machine file is damaged: it is truncated (${size} bytes, its header says ${pages * pageSize})`);
+  }
+}
+
+/** Whether the file's schema is this program's, older (migrations pending) or newer (refused). */
+function schemaState(file: string, sqlite: BetterSqlite3.Database): 'current' | 'older' {
+  try {
+    const known = new Set(Object.keys(MIGRATIONS));
+    const hasTable = sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'`).get();
+    const applied = hasTable ? (sqlite.prepare('select name from kysely_migration order by name').all() as { name: string }[]) : [];
+    const unknown = applied.filter((row) => !known.has(row.name));
+    if (unknown.length > 0) {
+      throw new StoreError(
+        'newer-schema',
+        `${file}: written by a newer version of regiis-sim (schema ${unknown[unknown.length - 1]!.name}); upgrade regiis-sim to open it`,
+      );
+    }
+    return applied.length === known.size ? 'current' : 'older';
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError('damaged', `${file}: the machine file is damaged (${(error as Error).message})`);
+  }
+}
+
+function transaction(db: Kysely<Database>, sqlite: BetterSqlite3.Database, begin: 'begin' | 'begin immediate') {
+  return async <T>(work: () => Promise<T>): Promise<T> => {
     await sql.raw(begin).execute(db);
     try {
       const result = await work();
@@ -66,52 +269,25 @@ export async function openStore(file: string, options: { readonly create?: boole
       throw error;
     }
   };
-  const write = transaction('begin immediate');
-  const read = transaction('begin');
-
-  try {
-    // All pending migrations and their records commit together, or none does.
-    if (!upToDate) {
-      await write(async () => {
-        if (!exists) sqlite.pragma(`application_id = ${APPLICATION_ID}`);
-        await migrate(db, file);
-      });
-    }
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
-  return { file, db, created: !exists, write, read, close: () => db.destroy() };
 }
 
-/**
- * Reads the file's identity without writing to it (no WAL switch, no migration) and refuses strangers.
- * Returns whether its schema is already the latest.
- */
-function checkIdentity(file: string, path: string): boolean {
-  if (statSync(path).size === 0) throw new StoreError('not-a-machine', `${file}: the file is empty, not a regiis-sim machine`);
-  let probe: BetterSqlite3.Database | undefined;
-  try {
-    probe = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-    const id = probe.pragma('application_id', { simple: true });
-    if (id !== APPLICATION_ID) throw new StoreError('not-a-machine', `${file}: not a regiis-sim machine (another program's SQLite file)`);
-    const known = new Set(Object.keys(MIGRATIONS));
-    const hasTable = probe.prepare(`select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'`).get();
-    const applied = hasTable ? (probe.prepare('select name from kysely_migration').all() as { name: string }[]) : [];
-    const unknown = applied.filter((row) => !known.has(row.name));
-    if (unknown.length > 0) {
-      throw new StoreError(
-        'newer-schema',
-        `${file}: written by a newer version of regiis-sim (schema ${unknown[unknown.length - 1]!.name}); upgrade regiis-sim to open it`,
-      );
-    }
-    return applied.length === known.size;
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError('not-a-machine', `${file}: not a regiis-sim machine (${(error as Error).message})`);
-  } finally {
-    probe?.close();
-  }
+function storeOver(file: string, sqlite: BetterSqlite3.Database, facts: { created: boolean; readOnly: string | undefined }): Store {
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const write = transaction(db, sqlite, 'begin immediate');
+  return {
+    file,
+    db,
+    ...facts,
+    write: facts.readOnly === undefined ? write : async () => {
+      throw new StoreError('read-only', `${file}: the machine file is read-only (${facts.readOnly}); this command would change it`);
+    },
+    read: transaction(db, sqlite, 'begin'),
+    // Kysely closes the connection only if it ever used it: a store refused at open never did.
+    close: async () => {
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    },
+  };
 }
 
 async function migrate(db: Kysely<Database>, file: string): Promise<void> {
