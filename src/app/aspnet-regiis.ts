@@ -70,7 +70,7 @@ function chooseTool(typed: string | undefined, installed: readonly FrameworkVers
     return top;
   }
   const version = parseFrameworkVersion(typed);
-  if (!version) throw new CommandError('bad-input', `--framework: unknown version ${typed} (use 1.0, 1.1, 2.0, 3.5, 4.0 ... 4.8, or v2.0.50727)`);
+  if (!version) throw new CommandError('bad-input', `--framework: unknown version '${typed}' (use 1.0, 1.1, 2.0, 3.5, 4.0 ... 4.8, or v2.0.50727)`);
   if (!installed.includes(version)) {
     throw new CommandError('no-tool', `--framework ${typed}: .NET Framework ${version} is not installed on this machine, so it has no aspnet_regiis`);
   }

@@ -3,7 +3,7 @@ import { runAspnetRegiis } from '../app/aspnet-regiis.js';
 import { openMachine } from '../app/machine-file.js';
 import { reportError } from './errors.js';
 import { planLines } from './format/plan.js';
-import { clockFrom, dbFile } from './globals.js';
+import { clockFrom, dbFile, optionFlag, optionText } from './globals.js';
 import { type Io, writeLines } from './io.js';
 
 const PROGRAM = 'aspnet_regiis';
@@ -64,14 +64,14 @@ function parseEmulatorOptions(words: string[]): EmulatorOptions {
     .parseSync();
   if (failure !== undefined) throw new EmulatorUsageError(failure);
   return {
-    db: args.db,
-    framework: args.framework,
-    whatIf: args.whatIf,
-    json: args.json,
-    detailedExitcode: args.detailedExitcode,
-    now: args.now,
-    crlf: args.crlf,
-    verbose: args.verbose,
+    db: optionText('db', args.db),
+    framework: optionText('framework', args.framework),
+    whatIf: optionFlag(args.whatIf),
+    json: optionFlag(args.json),
+    detailedExitcode: optionFlag(args.detailedExitcode),
+    now: optionText('now', args.now),
+    crlf: optionFlag(args.crlf),
+    verbose: optionFlag(args.verbose),
   };
 }
 

@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { reportError } from './errors.js';
-import { clockFrom, dbFile } from './globals.js';
+import { clockFrom, dbFile, optionFlag, optionText } from './globals.js';
 import type { Io } from './io.js';
 import type { Context } from './context.js';
 import { type Command, group } from './command.js';
@@ -91,9 +91,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     const ctx: Context = {
       io,
-      json: parsed.args.json === true,
-      db: dbFile(parsed.args.db as string | undefined, io),
-      clock: clockFrom(parsed.args.now as string | undefined, io),
+      json: optionFlag(parsed.args.json),
+      db: dbFile(optionText('db', parsed.args.db), io),
+      clock: clockFrom(optionText('now', parsed.args.now), io),
       commandLine: `${PROGRAM} ${argv.join(' ')}`,
     };
     return (await selected.run(ctx)) ?? 0;

@@ -22,7 +22,7 @@ export const events: Command = {
       .option('log', { choices: ['application', 'audit'] as const, default: 'application' })
       .option('since', { type: 'string', describe: 'an ISO 8601 time or a snapshot name' })
       .option('source', { type: 'string', describe: 'only this source (application log)' })
-      .option('id', { type: 'number', describe: 'only this event ID (application log)' }),
+      .option('id', { type: 'string', describe: 'only this event ID, a number (application log)' }),
   run: async (args, ctx) => {
     const log = str(args, 'log');
     await withMachine(ctx, async (store) => {

@@ -19,7 +19,7 @@ export const siteCommands: readonly Command[] = [
     describe: 'add a web site (an IIsWebServer with its ROOT application)',
     builder: (y) =>
       y
-        .option('id', { type: 'number', describe: 'site id; the next free one by default' })
+        .option('id', { type: 'string', describe: 'site id (a number); the next free one by default' })
         .option('bindings', { type: 'string', describe: 'IP:port:host[,IP:port:host...]; default :80:' })
         .option('path', { type: 'string', describe: 'home directory; created if missing' })
         .option('pool', poolOption),
