@@ -26,6 +26,7 @@ function isSqliteError(error: unknown): error is Error & { code: string } {
 function sqliteMessage(error: Error & { code: string }): string {
   if (error.code === 'SQLITE_BUSY') return 'another process held it locked for too long (try again)';
   if (error.code.startsWith('SQLITE_READONLY')) return 'it is read-only';
-  if (error.code === 'SQLITE_CORRUPT' || error.code === 'SQLITE_NOTADB') return 'it is damaged or not a regiis-sim machine';
+  if (error.code.startsWith('SQLITE_CORRUPT')) return 'it is damaged (metabase doctor shows what is wrong)';
+  if (error.code === 'SQLITE_NOTADB') return 'it is damaged or not a regiis-sim machine';
   return `${error.message} (${error.code})`;
 }

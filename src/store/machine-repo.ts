@@ -4,7 +4,7 @@ import { parentPath, pathKey } from '../metabase/paths.js';
 import type { Change, FrameworkState, MachineState, Os } from '../machine/machine.js';
 import type { FrameworkVersion } from '../regiis/frameworks.js';
 import type { Database } from './schema.js';
-import { commentsToText, propertyToRow, rowToProperty, textToComments } from './rows.js';
+import { commentsToText, isStringList, propertyToRow, rowToProperty, textToComments } from './rows.js';
 import { StoreError } from './errors.js';
 
 /** A machine read from the file, with the row ids of its keys so that changes can be written back. */
@@ -40,6 +40,10 @@ export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> 
   for (const row of propRows) {
     let map = props.get(row.key_id) as Map<string, ReturnType<typeof rowToProperty>> | undefined;
     if (!map) props.set(row.key_id, (map = new Map()));
+    if (row.data_type === 'MULTISZ' && !isStringList(row.value)) {
+      const path = keyRows.find((k) => k.id === row.key_id)?.path ?? `#${row.key_id}`;
+      throw new StoreError('damaged', `the machine file is damaged: ${row.name} at ${path} is not a valid list (metabase doctor lists every problem)`);
+    }
     map.set(row.name.toLowerCase(), rowToProperty(row));
   }
   const keyIds = new Map<string, number>();

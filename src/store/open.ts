@@ -260,14 +260,30 @@ function schemaState(file: string, sqlite: BetterSqlite3.Database): 'current' | 
 function transaction(db: Kysely<Database>, sqlite: BetterSqlite3.Database, begin: 'begin' | 'begin immediate') {
   return async <T>(work: () => Promise<T>): Promise<T> => {
     await sql.raw(begin).execute(db);
+    let result: T;
     try {
-      const result = await work();
-      await sql`commit`.execute(db);
-      return result;
+      result = await work();
     } catch (error) {
       if (sqlite.inTransaction) await sql`rollback`.execute(db);
       throw error;
     }
+    if (begin === 'begin') {
+      // A read only releases its snapshot: what it read stands even when SQLite, having met a damaged page
+      // (doctor reads those on purpose), refuses the COMMIT.
+      try {
+        if (sqlite.inTransaction) await sql`commit`.execute(db);
+      } catch {
+        if (sqlite.inTransaction) await sql`rollback`.execute(db);
+      }
+      return result;
+    }
+    try {
+      await sql`commit`.execute(db);
+    } catch (error) {
+      if (sqlite.inTransaction) await sql`rollback`.execute(db);
+      throw error;
+    }
+    return result;
   };
 }
 

@@ -54,3 +54,13 @@ export const commentsToText = (key: Pick<MetabaseKey, 'comments'>): string | nul
 
 export const textToComments = (row: Pick<KeyRow, 'xml_comments'>): readonly string[] | undefined =>
   row.xml_comments === null ? undefined : (JSON.parse(row.xml_comments) as string[]);
+
+/** Whether a stored MULTISZ value is what `rowToProperty` can read: a JSON list of strings. */
+export function isStringList(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string');
+  } catch {
+    return false;
+  }
+}
