@@ -16,6 +16,7 @@ import { exportCommand, importCommand, treeCommand } from './commands/xml.js';
 import { plan } from './commands/plan.js';
 import { play } from './commands/play.js';
 import { diff, snapshotCommands } from './commands/snapshots.js';
+import { doctor } from './commands/doctor.js';
 
 const PROGRAM = 'metabase';
 
@@ -55,6 +56,7 @@ function commands(selected: { run?: (ctx: Context) => Promise<number | void> }):
     plan,
     play,
     group('snapshot', 'named copies of the whole machine', snapshotCommands, sub),
+    doctor,
   ];
 }
 

@@ -134,6 +134,11 @@ export class Metabase {
     return this.walk('/');
   }
 
+  /** Every key held, reachable from the root or not (a damaged file can hold keys whose parent is gone). */
+  stored(): IterableIterator<MetabaseKey> {
+    return this.keys.values();
+  }
+
   explicit(path: string, name: string): Property | undefined {
     return this.get(path)?.properties.get(name.toLowerCase());
   }

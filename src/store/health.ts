@@ -1,0 +1,61 @@
+import { type Kysely, sql } from 'kysely';
+import type { Problem } from '../machine/doctor.js';
+import { parentPath, pathKey } from '../metabase/paths.js';
+import type { Database } from './schema.js';
+import { isStringList } from './rows.js';
+
+/**
+ * `metabase doctor`, the file's half: SQLite's own checks, and the row-level invariants the repositories rely
+ * on (a key's parent link, lower-case identities, MULTISZ values as JSON lists). Runs in the caller's read
+ * transaction.
+ */
+export async function storeProblems(db: Kysely<Database>): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const error = (code: string, key: string | undefined, text: string) => problems.push({ severity: 'error', code, key, text });
+
+  // SQLite's checks report what they find, or give up with an error on a page they cannot even read.
+  try {
+    const integrity = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db);
+    for (const row of integrity.rows) if (row.integrity_check !== 'ok') error('integrity', undefined, `SQLite integrity check: ${row.integrity_check}`);
+  } catch (failure) {
+    error('integrity', undefined, `SQLite integrity check failed: ${(failure as Error).message}`);
+  }
+  try {
+    const foreign = await sql<{ table: string; rowid: number | null; parent: string }>`pragma foreign_key_check`.execute(db);
+    for (const row of foreign.rows) {
+      error('foreign-key', undefined, `a ${row.table} row${row.rowid === null ? '' : ` (rowid ${row.rowid})`} refers to a ${row.parent} row that does not exist`);
+    }
+  } catch (failure) {
+    error('foreign-key', undefined, `SQLite foreign key check failed: ${(failure as Error).message}`);
+  }
+  // The rest reads every table: on a damaged file it would only fail again.
+  if (problems.some((p) => p.code === 'integrity')) return problems;
+
+  const machines = await db.selectFrom('machine').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(machines.n) === 0) error('no-machine', undefined, 'the file holds no machine (metabase init --force makes one)');
+
+  const keys = await db.selectFrom('mb_key').select(['id', 'path', 'path_lc', 'parent_id']).execute();
+  const byPath = new Map(keys.map((k) => [k.path_lc, k]));
+  const byId = new Map(keys.map((k) => [k.id, k]));
+  for (const key of keys) {
+    if (key.path_lc !== pathKey(key.path)) error('key-identity', key.path, `its case-insensitive identity is ${JSON.stringify(key.path_lc)}`);
+    const parent = parentPath(key.path);
+    const expected = parent === undefined || parent === '/' ? undefined : byPath.get(pathKey(parent));
+    if (parent !== undefined && parent !== '/' && expected === undefined) continue; // an orphan: the machine check names it
+    if ((key.parent_id ?? undefined) !== expected?.id) {
+      const actual = key.parent_id === null ? 'no key' : (byId.get(key.parent_id)?.path ?? `missing key #${key.parent_id}`);
+      error('parent-link', key.path, `its parent link points at ${actual} instead of ${expected?.path ?? 'no key'}: deleting its parent would leave it behind`);
+    }
+  }
+
+  const props = await db.selectFrom('mb_property').select(['key_id', 'name', 'name_lc', 'data_type', 'value']).execute();
+  for (const prop of props) {
+    const key = byId.get(prop.key_id)?.path ?? `#${prop.key_id}`;
+    if (prop.name_lc !== prop.name.toLowerCase()) error('property-identity', key, `property ${prop.name} is stored as ${JSON.stringify(prop.name_lc)}`);
+    if (prop.data_type === 'MULTISZ' && !isStringList(prop.value)) error('bad-list', key, `${prop.name} is a MULTISZ property whose stored value is not a list of strings`);
+  }
+
+  const dirs = await db.selectFrom('directory').select(['path', 'path_lc']).execute();
+  for (const dir of dirs) if (dir.path_lc !== dir.path.toLowerCase()) error('directory-identity', undefined, `directory ${dir.path} is stored as ${JSON.stringify(dir.path_lc)}`);
+  return problems;
+}
