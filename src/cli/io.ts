@@ -9,9 +9,23 @@ export interface Io {
   readonly errIsTTY?: boolean;
 }
 
+/**
+ * A reader that goes away early (`aspnet_regiis -lk | head -1`) closes the pipe: what is left to print is
+ * dropped instead of crashing the program with an unhandled EPIPE and a stack trace. The command itself has
+ * finished (or finishes) normally, its transaction committed or not exactly as without the pipe.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  return stream;
+}
+
 export const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: (text) => quietOnClosedPipe(process.stdout).write(text),
+  err: (text) => quietOnClosedPipe(process.stderr).write(text),
   env: process.env,
   isTTY: process.stdout.isTTY === true,
   errIsTTY: process.stderr.isTTY === true,
