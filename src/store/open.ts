@@ -10,6 +10,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  readdirSync,
   rmSync,
   statSync,
 } from 'node:fs';
@@ -92,6 +93,7 @@ async function createFile(file: string, path: string, initialise: OpenOptions['i
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StoreError('no-directory', `${file}: the folder ${dir} does not exist`);
   if (!writable(dir)) throw new StoreError('read-only', `${file}: cannot create the machine file: the folder ${dir} is read-only`);
 
+  removeAbandoned(dir, basename(path));
   const temp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.new`);
   try {
     const sqlite = connect(file, temp, false);
@@ -115,6 +117,25 @@ async function createFile(file: string, path: string, initialise: OpenOptions['i
     return publish(temp, path);
   } finally {
     for (const name of [temp, ...SIDE_FILES.map((side) => temp + side)]) rmSync(name, { force: true });
+  }
+}
+
+/** Temporary files of creators that were killed before they could clean up (their process is gone). */
+function removeAbandoned(dir: string, name: string): void {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const temporary = new RegExp(`^\\.${escaped}\\.(\\d+)-[0-9a-f]{8}\\.new(-wal|-shm|-journal)?$`);
+  for (const entry of readdirSync(dir)) {
+    const match = temporary.exec(entry);
+    if (match && !isRunning(Number(match[1]))) rmSync(join(dir, entry), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

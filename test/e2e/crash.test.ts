@@ -1,4 +1,4 @@
-import { copyFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { regiis } from '../support/fixtures.js';
@@ -119,3 +119,40 @@ describe('kill -9 during aspnet_regiis -r on a large machine', () => {
     expect(seen.after, JSON.stringify(seen)).toBeGreaterThan(0);
   }, 180_000);
 });
+
+describe('kill -9 while a new machine file is being created', () => {
+  test('leaves no file or a complete machine, and the next creation sweeps the dead temporaries', async () => {
+    const folder = join(dir, 'creating');
+    const db = join(folder, 'new.db');
+    const args = ['--db', db, '--now', NOW, '-lk'];
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder);
+    const started = Date.now();
+    const full = await start('aspnet_regiis', args).exited;
+    const duration = Date.now() - started;
+    expect(full.code, full.stderr).toBe(0);
+    const expected = full.stdout;
+    const seen = { none: 0, complete: 0 };
+    for (let i = 0; i < 12; i++) {
+      rmSync(db, { force: true });
+      const run = start('aspnet_regiis', args);
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), ((i + Math.random()) / 12) * duration);
+      await run.exited;
+      clearTimeout(timer);
+      if (!existsSync(db)) {
+        seen.none++;
+        continue;
+      }
+      expect(checkIntegrity(db).integrity).toBe('ok');
+      const lk = await regiis(db, '-lk');
+      expect(lk.exit, lk.stderr).toBe(0);
+      expect(lk.stdout).toBe(expected);
+      seen.complete++;
+    }
+    expect(seen.none + seen.complete).toBe(12);
+    rmSync(db, { force: true });
+    expect((await start('aspnet_regiis', args).exited).code).toBe(0);
+    expect(readdirSync(folder)).toEqual(['new.db']);
+  }, 60_000);
+});
+
