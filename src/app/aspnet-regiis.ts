@@ -69,8 +69,9 @@ function chooseTool(typed: string | undefined, installed: readonly FrameworkVers
     if (!top) throw new CommandError('no-tool', 'no .NET Framework is installed on this machine, so there is no aspnet_regiis to run (metabase framework install V)');
     return top;
   }
+  if (typed.trim() === '') throw new CommandError('bad-input', '--framework: give a version (1.0, 1.1, 2.0, 3.5, 4.0 ... 4.8, or v2.0.50727)');
   const version = parseFrameworkVersion(typed);
-  if (!version) throw new CommandError('bad-input', `--framework: unknown version '${typed}' (use 1.0, 1.1, 2.0, 3.5, 4.0 ... 4.8, or v2.0.50727)`);
+  if (!version) throw new CommandError('bad-input', `--framework: unknown version ${typed} (use 1.0, 1.1, 2.0, 3.5, 4.0 ... 4.8, or v2.0.50727)`);
   if (!installed.includes(version)) {
     throw new CommandError('no-tool', `--framework ${typed}: .NET Framework ${version} is not installed on this machine, so it has no aspnet_regiis`);
   }
