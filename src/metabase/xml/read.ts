@@ -63,6 +63,14 @@ export function parseMetabaseXml(text: string): MetabaseXml {
 }
 
 const ATTRIBUTE: XmlForm = { kind: 'attribute' };
+
+/**
+ * The longest run of text the reader holds between two pieces of markup: a start tag with its values, a
+ * comment, a text node (decided: 16 Mi characters; the largest values IIS writes, MimeMap or HttpErrors
+ * lists, are tens of kilobytes). The parser keeps a whole start tag in memory until it ends, so without a
+ * bound a 100 MB attribute costs half a gigabyte and a larger one ends the process out of memory.
+ */
+export const LONGEST_RUN = 16 * 1024 * 1024;
 const CUSTOM_FIELDS: readonly CustomField[] = ['ID', 'Value', 'Type', 'UserType', 'Attributes'];
 
 interface OpenKey {
@@ -93,38 +101,59 @@ class MetabaseXmlReader {
   private markupEnd = { line: 1, column: 0 };
   /** The first error a handler raised; saxes keeps going after a handler throws, so it is kept here. */
   private failure: MetabaseXmlError | undefined;
+  /** Where the parser last reported anything (a character offset): the start of the run it is holding. */
+  private runStart = 0;
+  private run = { line: 1, column: 1 };
 
   constructor(private readonly onKey: ((key: MetabaseKey) => void) | undefined) {
     const p = this.parser;
+    const mark = () => {
+      this.runStart = p.position;
+      this.run = { line: p.line, column: Math.max(1, p.column) };
+    };
+    // saxes takes one handler per event: each handler below starts by marking where the parser is.
     p.on('xmldecl', (decl) => {
+      mark();
       if (decl.encoding !== undefined && !/^utf-?(8|16)$/i.test(decl.encoding)) {
         this.fail(`encoding "${decl.encoding}" is not supported: MetaBase.xml is UTF-8 (or UTF-16)`);
       }
     });
     p.on('doctype', () => {
+      mark();
       const at = this.scanner.doctypeAt;
       this.fail('a DOCTYPE is not accepted: MetaBase.xml has no DTD, and entities beyond XML\'s five are refused', at);
     });
-    p.on('processinginstruction', (pi) => this.fail(`the processing instruction <?${pi.target}?> is not accepted`));
+    p.on('processinginstruction', (pi) => {
+      mark();
+      this.fail(`the processing instruction <?${pi.target}?> is not accepted`);
+    });
     p.on('comment', (text) => {
+      mark();
       this.comment(text);
       this.markupEnd = { line: p.line, column: p.column };
     });
-    p.on('text', (text) => this.text(text));
+    p.on('text', (text) => {
+      mark();
+      this.text(text);
+    });
     p.on('cdata', (text) => {
+      mark();
       // Reported at its end; on one line, its start is `<![CDATA[` + text + `]]>` back from there.
       const at = text.includes('\n') ? undefined : { line: p.line, column: Math.max(1, p.column - text.length - 11) };
       this.fail('CDATA is not accepted: MetaBase.xml holds values only in attributes', at);
     });
     p.on('opentagstart', (tag) => {
+      mark();
       this.tagLine = p.line;
       this.tagColumn = Math.max(1, p.column - tag.name.length - 1);
     });
     p.on('opentag', (tag) => {
+      mark();
       this.open(tag, this.scanner.take());
       this.markupEnd = { line: p.line, column: p.column };
     });
     p.on('closetag', () => {
+      mark();
       this.close();
       this.markupEnd = { line: p.line, column: p.column };
     });
@@ -167,6 +196,10 @@ class MetabaseXmlReader {
       throw this.failure ?? this.parserError(error);
     }
     if (this.failure) throw this.failure;
+    if (this.parser.position - this.runStart > LONGEST_RUN) {
+      const limit = `${LONGEST_RUN / 1024 / 1024} Mi characters`;
+      this.fail(`more than ${limit} without markup from here (a value, comment or text that long is no metabase's)`, this.run);
+    }
   }
 
   private encodingError(error: unknown): Error {
