@@ -24,6 +24,7 @@ const METABASE_WORDS = [
   'framework', 'install', 'uninstall', 'break', 'get', 'set', 'files', 'mkdir', 'rm', 'events', 'tree', 'check', 'request', 'export', 'import', 'snapshot', 'doctor',
   '--profile', 'win2000', 'win2003-net40', 'iis6-bare', 'nope', '--force', '--id', '--bindings', '--path', '--pool', '--app', '--type', '--log', 'audit', 'application',
   '--since', '--source', '--depth', '--noaspupgrade', '--json', '--now', '--help', '-h', '--version', '--strict', '--', '--no-json', '--id=3', '--log=x', '--at',
+  'save', 'restore', 'base', 'diff', 'plan', 'play', '--tap', '--keep-going', '--verbose', '--inherited', 'iisreset', 'recycle', 'http://localhost/x.aspx',
 ];
 
 /** A word the fuzzer may use: never one that names another file to write (--db and friends are fixed). */

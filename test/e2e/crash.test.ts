@@ -139,6 +139,18 @@ describe('kill -9 during metabase import of a large MetaBase.xml', () => {
   }, 120_000);
 });
 
+describe('kill -9 during metabase snapshot restore on a large machine', () => {
+  test('leaves the machine as before or after, never between (8 kills)', async () => {
+    const pristine = join(dir, 'snapshots.db');
+    await writeMachine(pristine, bigMachine(10, 49));
+    expect((await mb(pristine, '--now', NOW, 'snapshot', 'save', 'base')).exit).toBe(0);
+    expect((await regiis(pristine, '--now', NOW, '--framework', '2.0', '-r')).exit).toBe(0);
+    const { before, after } = await killRepeatedly('metabase', (db) => ['--db', db, '--now', NOW, 'snapshot', 'restore', 'base'], pristine, 8);
+    expect(before.lk).toMatch(/W3SVC\/109\/ROOT\/App48\/\t2\.0\.50727\.0/);
+    expect(after.lk).toMatch(/W3SVC\/109\/ROOT\/App48\/\t1\.1\.4322\.0/);
+  }, 120_000);
+});
+
 describe('kill -9 while a new machine file is being created', () => {
   test('leaves no file or a complete machine, and the next creation sweeps the dead temporaries', async () => {
     const folder = join(dir, 'creating');
