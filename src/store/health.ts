@@ -34,11 +34,12 @@ export async function storeProblems(db: Kysely<Database>): Promise<Problem[]> {
   const machines = await db.selectFrom('machine').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   if (Number(machines.n) === 0) error('no-machine', undefined, 'the file holds no machine (metabase init --force makes one)');
 
-  const keys = await db.selectFrom('mb_key').select(['id', 'path', 'path_lc', 'parent_id']).execute();
+  const keys = await db.selectFrom('mb_key').select(['id', 'path', 'path_lc', 'parent_id', 'xml_comments']).execute();
   const byPath = new Map(keys.map((k) => [k.path_lc, k]));
   const byId = new Map(keys.map((k) => [k.id, k]));
   for (const key of keys) {
     if (key.path_lc !== pathKey(key.path)) error('key-identity', key.path, `its case-insensitive identity is ${JSON.stringify(key.path_lc)}`);
+    if (key.xml_comments !== null && !isStringList(key.xml_comments)) error('bad-comments', key.path, 'the XML comments kept before it are not a list of strings');
     const parent = parentPath(key.path);
     const expected = parent === undefined || parent === '/' ? undefined : byPath.get(pathKey(parent));
     if (parent !== undefined && parent !== '/' && expected === undefined) continue; // an orphan: the machine check names it
@@ -48,11 +49,14 @@ export async function storeProblems(db: Kysely<Database>): Promise<Problem[]> {
     }
   }
 
-  const props = await db.selectFrom('mb_property').select(['key_id', 'name', 'name_lc', 'data_type', 'value']).execute();
+  const props = await db.selectFrom('mb_property').select(['key_id', 'name', 'name_lc', 'data_type', 'value', 'xml_form']).execute();
   for (const prop of props) {
     const key = byId.get(prop.key_id)?.path ?? `#${prop.key_id}`;
     if (prop.name_lc !== prop.name.toLowerCase()) error('property-identity', key, `property ${prop.name} is stored as ${JSON.stringify(prop.name_lc)}`);
     if (prop.data_type === 'MULTISZ' && !isStringList(prop.value)) error('bad-list', key, `${prop.name} is a MULTISZ property whose stored value is not a list of strings`);
+    if (prop.xml_form !== null && !/^(attribute|custom( -(ID|Value|Type|UserType|Attributes))*)$/.test(prop.xml_form)) {
+      error('bad-xml-form', key, `${prop.name} says it was written as ${JSON.stringify(prop.xml_form)} in MetaBase.xml, which is no form export knows`);
+    }
   }
 
   const dirs = await db.selectFrom('directory').select(['path', 'path_lc']).execute();

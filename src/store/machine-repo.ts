@@ -40,17 +40,15 @@ export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> 
   for (const row of propRows) {
     let map = props.get(row.key_id) as Map<string, ReturnType<typeof rowToProperty>> | undefined;
     if (!map) props.set(row.key_id, (map = new Map()));
-    if (row.data_type === 'MULTISZ' && !isStringList(row.value)) {
-      const path = keyRows.find((k) => k.id === row.key_id)?.path ?? `#${row.key_id}`;
-      throw new StoreError('damaged', `the machine file is damaged: ${row.name} at ${path} is not a valid list (metabase doctor lists every problem)`);
-    }
-    map.set(row.name.toLowerCase(), rowToProperty(row));
+    const where = () => `${row.name} at ${keyRows.find((k) => k.id === row.key_id)?.path ?? `#${row.key_id}`}`;
+    if (row.data_type === 'MULTISZ' && !isStringList(row.value)) throw damaged(`${where()} is not a valid list`);
+    map.set(row.name.toLowerCase(), readRow(() => rowToProperty(row), where));
   }
   const keyIds = new Map<string, number>();
   const metabase = new Metabase();
   for (const row of keyRows) {
     keyIds.set(pathKey(row.path), row.id);
-    const comments = textToComments(row);
+    const comments = readRow(() => textToComments(row), () => `the comments of ${row.path}`);
     const properties = props.get(row.id) ?? new Map();
     metabase.put(comments ? { path: row.path, keyType: row.key_type, properties, comments } : { path: row.path, keyType: row.key_type, properties });
   }
@@ -85,6 +83,18 @@ export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> 
       grants,
     },
   };
+}
+
+const damaged = (what: string): StoreError =>
+  new StoreError('damaged', `the machine file is damaged: ${what} (metabase doctor lists every problem)`);
+
+/** Maps one row; a value the mapper cannot read means the file was damaged or edited by hand. */
+function readRow<T>(map: () => T, where: () => string): T {
+  try {
+    return map();
+  } catch (error) {
+    throw damaged(`${where()} cannot be read (${(error as Error).message})`);
+  }
 }
 
 /** Writes a whole machine into an empty file (a new profile). */

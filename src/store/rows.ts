@@ -44,7 +44,7 @@ function textToXmlForm(text: string | null): XmlForm | undefined {
   if (text === null) return undefined;
   if (text === 'attribute') return ATTRIBUTE;
   const [kind, ...omitted] = text.split(' ');
-  if (kind !== 'custom') throw new Error(`internal: unknown xml_form ${text}`);
+  if (kind !== 'custom') throw new Error(`unknown xml_form ${text}`);
   return { kind: 'custom', omitted: omitted.map((field) => field.slice(1) as CustomField) };
 }
 

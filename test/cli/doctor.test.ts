@@ -105,6 +105,18 @@ describe('metabase doctor', () => {
     expect(lk.stderr).not.toContain('internal error');
   });
 
+  test('XML bookkeeping edited by hand (comments, the form of a property): doctor names it; commands say damaged', async ({ db }) => {
+    await mb(db, 'init');
+    raw(db, `update mb_key set xml_comments = '{not json' where path = '/LM/W3SVC/1'; update mb_property set xml_form = 'element' where name = 'Path'`);
+    const got = await doctor(db);
+    expect(got.exit).toBe(1);
+    expect(got.problems.map((p) => `${p.code} ${p.key}`)).toEqual(['bad-comments /LM/W3SVC/1', 'bad-xml-form /LM/W3SVC/1/ROOT', 'unloadable undefined']);
+    const lk = await regiis(db, '-lk');
+    expect(lk.exit).toBe(1);
+    expect(isOneLine(lk.stderr), lk.stderr).toBe(true);
+    expect(lk.stderr).toMatch(/damaged: .* cannot be read/);
+  });
+
   test('a file that holds no machine', async ({ db }) => {
     await mb(db, 'init');
     raw(db, 'delete from machine');
