@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, type Migration, Migrator, SqliteDialect } from 'kysely';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { APPLICATION_ID } from '../../src/store/open.js';
 import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { run, tempDir } from '../support/console.js';
 import { listing } from '../support/files.js';
@@ -118,5 +121,34 @@ describe('several processes on one machine file', () => {
     expect(names).toEqual(['DefaultAppPool', ...Array.from({ length: WORKERS }, (_, w) => `Racer${w}`)].sort());
     const audit = await run('metabase', db, ['events', '--log', 'audit', '--json']);
     expect((JSON.parse(audit.stdout) as { text: string }[]).filter((e) => e.text.startsWith('machine created')).length).toBe(1);
+  }, 60_000);
+
+  test(`${WORKERS} real bins opening a file of an older schema at once: one upgrades it, none fails`, async ({ task }) => {
+    // A file that only the first migration ever ran on (marked as a machine, no machine in it yet).
+    const db = join(dir, `${task.id}.db`);
+    const sqlite = new BetterSqlite3(db);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`application_id = ${APPLICATION_ID}`);
+    const first = Object.keys(MIGRATIONS).sort()[0]!;
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrated = await new Migrator({ db: old, provider: { getMigrations: async (): Promise<Record<string, Migration>> => ({ [first]: MIGRATIONS[first]! }) } }).migrateToLatest();
+    expect(migrated.error).toBeUndefined();
+    await old.destroy();
+
+    const exits = await Promise.all(
+      Array.from({ length: WORKERS }, (_, w) => runBin('metabase', ['--db', db, '--now', NOW, 'pool', 'add', `Upgrader${w}`])),
+    );
+    for (const [w, exited] of exits.entries()) {
+      expect(exited.stderr, `bin ${w}`).not.toMatch(/busy|locked/i);
+      expect(exited.code, `bin ${w}: ${exited.stderr}`).toBe(0);
+    }
+    const check = new BetterSqlite3(db, { readonly: true });
+    const applied = (check.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map((r) => r.name);
+    const created = check.prepare(`select count(*) as n from audit_entry where text like 'machine created%'`).get() as { n: number };
+    check.close();
+    expect(applied).toEqual(Object.keys(MIGRATIONS).sort());
+    expect(created.n).toBe(1);
+    const pools = await run('metabase', db, ['pool', 'list', '--json']);
+    expect((JSON.parse(pools.stdout) as { pool: string }[]).length).toBe(WORKERS + 1);
   }, 60_000);
 });
