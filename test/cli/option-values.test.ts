@@ -28,6 +28,7 @@ describe('options given twice, without a value, or negated', () => {
     [['site', 'add', 'X', '--id', 'abc'], /--id: not a number: abc/],
     [['site', 'add', 'X', '--no-path'], /--path: give a value/],
     [['events', '--id', 'x1'], /--id: not a number: x1/],
+    [['tree', '--depth', 'deep'], /--depth: not a number: deep/],
     [['pool', 'list', '--now', ''], /--now: not an ISO 8601 time/],
   ])('metabase %j is refused in one line', async ([args, message], { db }) => {
     const got = await mb(db, ...(args as string[]));

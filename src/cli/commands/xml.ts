@@ -90,7 +90,7 @@ export const exportCommand: Command = {
 export const treeCommand: Command = {
   command: 'tree [path]',
   describe: 'the key tree: type, application, pool and ASP.NET version (explicit or inherited) of each key',
-  builder: (y) => y.option('depth', { type: 'number', describe: 'show keys down to N levels below PATH, and count the rest' }),
+  builder: (y) => y.option('depth', { type: 'string', describe: 'show keys down to N levels below PATH (a number), and count the rest' }),
   run: async (args, ctx) => {
     const typed = optStr(args, 'path');
     const depth = optNum(args, 'depth');
