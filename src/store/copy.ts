@@ -1,23 +1,18 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { StoreError } from './errors.js';
-import { APPLICATION_ID } from './open.js';
+import { connectForReading } from './open.js';
 
 /**
- * Copies a machine file to a new file without writing to the original: a read-only connection and SQLite's
- * `VACUUM INTO` (a consistent copy, even while another process writes). A scenario works on such a copy so
- * that it never changes the `--db` file.
+ * Copies a machine file to a new file without writing to the original: a connection that only reads it (the
+ * file identified by its header first, read from memory when it is read-only, so no side file is left beside
+ * it) and SQLite's `VACUUM INTO` (a consistent copy, even while another process writes). A scenario works on
+ * such a copy so that it never changes the `--db` file.
  */
 export function copyMachineFile(source: string, dest: string): void {
-  const path = resolve(source);
-  if (!existsSync(path)) throw new StoreError('cannot-open', `${source}: no such machine file`);
   let db: BetterSqlite3.Database | undefined;
   try {
-    db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-    if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) {
-      throw new StoreError('not-a-machine', `${source}: not a regiis-sim machine (another program's SQLite file)`);
-    }
+    db = connectForReading(source);
     db.prepare('vacuum into ?').run(resolve(dest));
   } catch (error) {
     if (error instanceof StoreError) throw error;

@@ -158,12 +158,32 @@ function publish(temp: string, path: string): boolean {
   }
 }
 
-async function openExisting(file: string, path: string, created: boolean): Promise<Store> {
+/** Why an existing machine file cannot be written, or undefined when it can. */
+function readOnlyReason(path: string): string | undefined {
+  const dir = dirname(path);
+  return !writable(path) ? `no write permission on ${path}` : !writable(dir) ? `no write permission on its folder ${dir}` : undefined;
+}
+
+/** Identifies an existing file and connects to it: read-write, or read-only without side files (see below). */
+function connectExisting(file: string, path: string): { sqlite: BetterSqlite3.Database; readOnly: string | undefined } {
   if (statSync(path).isDirectory()) throw new StoreError('cannot-open', `${file}: is a folder, not a machine file`);
   checkHeader(file, path);
-  const dir = dirname(path);
-  const readOnly = !writable(path) ? `no write permission on ${path}` : !writable(dir) ? `no write permission on its folder ${dir}` : undefined;
-  const sqlite = readOnly === undefined ? connect(file, path, true) : connectReadOnly(file, path, readOnly);
+  const readOnly = readOnlyReason(path);
+  return { sqlite: readOnly === undefined ? connect(file, path, true) : connectReadOnly(file, path, readOnly), readOnly };
+}
+
+/**
+ * A bare SQLite connection to an existing machine file for reading it whole (a copy), with the same care as
+ * `openStore`: refused unless it is a machine, no side file left beside a read-only file. The caller closes it.
+ */
+export function connectForReading(file: string): BetterSqlite3.Database {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new StoreError('cannot-open', `${file}: no such machine file`);
+  return connectExisting(file, path).sqlite;
+}
+
+async function openExisting(file: string, path: string, created: boolean): Promise<Store> {
+  const { sqlite, readOnly } = connectExisting(file, path);
   const store = storeOver(file, sqlite, { created, readOnly });
   try {
     const schema = schemaState(file, sqlite);
