@@ -76,7 +76,7 @@ describe('random command lines', () => {
       fc.asyncProperty(regiisArgv, async (words) => {
         await expectWellBehaved('aspnet_regiis', words);
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   }, 120_000);
 
@@ -85,7 +85,7 @@ describe('random command lines', () => {
       fc.asyncProperty(metabaseArgv, async (words) => {
         await expectWellBehaved('metabase', words);
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   }, 120_000);
 });
