@@ -108,13 +108,17 @@ async function createFile(file: string, path: string, initialise: OpenOptions['i
       // Closing the only connection checkpoints the WAL into the file and deletes it.
       await store.close();
     }
-    const fd = openSync(temp, 'r+');
     try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(temp, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return publish(temp, path);
+    } catch (error) {
+      throw new StoreError('cannot-open', `${file}: cannot create the machine file (${(error as Error).message})`);
     }
-    return publish(temp, path);
   } finally {
     for (const name of [temp, ...SIDE_FILES.map((side) => temp + side)]) rmSync(name, { force: true });
   }
