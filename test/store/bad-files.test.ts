@@ -1,5 +1,7 @@
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { beforeAll, describe, expect, onTestFinished } from 'vitest';
@@ -34,6 +36,8 @@ const WRITERS: readonly (readonly string[])[] = [
   ['metabase', 'iisreset'],
 ];
 const ALL = [...READERS, ...WRITERS];
+
+const require = createRequire(import.meta.url);
 
 const call = (db: string, [program, ...args]: readonly string[]): Promise<Ran> => (program === 'aspnet_regiis' ? regiis(db, ...args) : mb(db, ...args));
 
@@ -191,6 +195,23 @@ describe('read-only machine files (decided: read commands work, commands that ch
     readOnly(dirname(db), 0o555);
     await expectReadsWork(db);
     await expectRefused(db, WRITERS, /read-only/);
+  });
+
+  test('a read-only file whose last changes are still in its WAL (a crash, then chmod) shows them', async ({ db }) => {
+    copyMachine(db);
+    // A writer killed after its commit, before any checkpoint: the change lives in machine.db-wal only.
+    const script = `const D = require(${JSON.stringify(require.resolve('better-sqlite3'))}); const d = new D(${JSON.stringify(db)});
+      d.pragma('wal_autocheckpoint = 0'); d.exec("update mb_property set value = 'Changed' where name = 'ServerComment'");
+      process.kill(process.pid, 'SIGKILL');`;
+    spawnSync(process.execPath, ['-e', script]);
+    expect(statSync(`${db}-wal`).size).toBeGreaterThan(0);
+    readOnly(db, 0o444);
+    const hash = hashFile(db);
+    const got = await mb(db, 'get', 'W3SVC/1', 'ServerComment');
+    expect(got.exit, got.stderr).toBe(0);
+    expect(got.stdout).toBe('Changed\n');
+    expect(hashFile(db)).toBe(hash);
+    await expectRefused(db, WRITERS.slice(0, 1), /read-only/);
   });
 
   test('a new file in a folder without write permission', async ({ db }) => {
