@@ -1,5 +1,5 @@
 import { ROOT_PATH, type Metabase, type MetabaseKey, asList, property } from '../metabase/metabase.js';
-import { lastSegment, parentPath, pathKey, toKeyPath, toolPath } from '../metabase/paths.js';
+import { isAtOrBelow, lastSegment, parentPath, pathKey, toKeyPath, toolPath } from '../metabase/paths.js';
 import { listVersion } from '../metabase/scriptmaps.js';
 import { type Draft, type IisMode, type MachineState, hasIis6, iisMode, normalizeDir } from '../machine/machine.js';
 
@@ -183,12 +183,26 @@ export function deleteRaw(d: Draft, typed: string, name: string | undefined): st
   const key = requireKey(d, typed);
   if (name === undefined) {
     if (PROTECTED_KEYS.has(pathKey(key.path))) throw new AdminError(`${typed}: refusing to delete ${key.path}, the web service itself`);
+    refuseDeletingPoolInUse(d, key);
     d.deleteKey(key.path);
   } else {
     if (!key.properties.has(name.toLowerCase())) throw new AdminError(`${typed}: holds no ${name} of its own`);
     d.deleteProperty(key.path, name);
   }
   return key.path;
+}
+
+/** IIS Manager refuses to delete a pool that applications still run in; so does `delete`. */
+function refuseDeletingPoolInUse(d: Draft, key: MetabaseKey): void {
+  const pools = key.keyType === 'IIsApplicationPool' ? [key] : [...d.metabase.walk(key.path)].filter((k) => k.keyType === 'IIsApplicationPool');
+  const members = pools.length > 0 ? poolMembers(d.state) : new Map<string, PoolMember[]>();
+  for (const pool of pools) {
+    const name = lastSegment(pool.path);
+    const apps = (members.get(name) ?? []).filter((app) => !isAtOrBelow(app.path, key.path));
+    if (apps.length > 0) {
+      throw new AdminError(`application pool ${name} still has applications (${apps.map((a) => toolPath(a.path)).join(', ')}): assign them another pool first`);
+    }
+  }
 }
 
 /** `create PATH [--type T]` (adsutil CREATE): a new key under an existing one. */

@@ -143,4 +143,17 @@ describe('metabase workshop (in-process, real SQLite file)', () => {
     }
     expect(dump(db)).toBe(before);
   });
+
+  test('delete refuses a pool that applications still run in, as IIS Manager does', async ({ db }) => {
+    await mb(db, 'pool', 'add', 'Shop');
+    await mb(db, 'vdir', 'add', 'W3SVC/1/ROOT/Shop', '--path', 'C:\\Inetpub\\Shop', '--app', '--pool', 'Shop');
+    const before = dump(db);
+    const refused = await mb(db, 'delete', 'W3SVC/AppPools/Shop');
+    expect(refused.exit).toBe(1);
+    expect(refused.stderr).toBe('metabase: application pool Shop still has applications (W3SVC/1/ROOT/Shop): assign them another pool first\n');
+    expect((await mb(db, 'delete', 'W3SVC/AppPools')).stderr).toContain('DefaultAppPool still has applications');
+    expect(dump(db)).toBe(before);
+    await mb(db, 'pool', 'assign', 'W3SVC/1/ROOT/Shop', 'DefaultAppPool');
+    expect((await mb(db, 'delete', 'W3SVC/AppPools/Shop')).exit).toBe(0);
+  });
 });
