@@ -35,4 +35,4 @@ await step('metabase', 'request', 'http://localhost/Rehearsal/default.aspx');
 await step('metabase', 'request', 'http://localhost/default.aspx');
 await step('metabase', 'check');
 await step('metabase', 'events', '--since', started);
-processIo.out('\nThe machine is ./metabase.db: look around with `npx metabase --help`, start over with `npx metabase init --force`.\n');
+processIo.out('\nThe machine is ./metabase.db: look around with `node bin/metabase.js --help`, start over with `node bin/metabase.js init --force`.\n');
