@@ -17,6 +17,7 @@ import { plan } from './commands/plan.js';
 import { play } from './commands/play.js';
 import { diff, snapshotCommands } from './commands/snapshots.js';
 import { doctor } from './commands/doctor.js';
+import { generate } from './commands/generate.js';
 
 const PROGRAM = 'metabase';
 
@@ -35,6 +36,7 @@ function commands(selected: { run?: (ctx: Context) => Promise<number | void> }):
     profiles,
     importCommand,
     exportCommand,
+    generate,
     group('site', 'web sites', siteCommands, sub),
     group('vdir', 'virtual directories', vdirCommands, sub),
     group('app', 'applications', appCommands, sub),

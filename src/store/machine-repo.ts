@@ -121,6 +121,32 @@ export async function insertMachine(db: Kysely<Database>, state: MachineState, c
   for (const chunk of chunks(grants)) await db.insertInto('grant_entry').values(chunk).execute();
 }
 
+/**
+ * Replaces the machine's state (metabase, frameworks, files, services, grants) with `state`, keeping its logs
+ * and snapshots: `metabase generate` builds a new server into an existing file. The caller restarts the
+ * runtime. Runs in the caller's transaction.
+ */
+export async function replaceMachine(db: Kysely<Database>, state: MachineState): Promise<void> {
+  for (const table of ['framework', 'directory', 'grant_entry'] as const) await db.deleteFrom(table).execute();
+  await db
+    .updateTable('machine')
+    .set({
+      profile: state.profile,
+      os: state.os,
+      windir: state.windir,
+      setup_log_counter: state.setupLogCounter,
+      state_service: state.services.stateService ?? null,
+      perf_counters: state.services.perfCounters ?? null,
+      aspnet_account: state.services.aspnetAccount ? 1 : 0,
+      xml_namespace: null,
+    })
+    .execute();
+  await replaceMetabase(db, state.metabase);
+  for (const framework of state.frameworks.values()) await upsertFramework(db, framework);
+  const dirs = [...state.directories].map(([path_lc, path]) => ({ path_lc, path }));
+  for (const chunk of chunks(dirs)) await db.insertInto('directory').values(chunk).execute();
+}
+
 /** Inserts every key of a metabase (into a file that holds none), with ids assigned in tree order. */
 export async function insertMetabase(db: Kysely<Database>, metabase: Metabase): Promise<void> {
   await insertKeys(db, metabase.all(), new Map());
