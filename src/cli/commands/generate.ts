@@ -17,7 +17,7 @@ function wholeNumber(args: Args, name: string, min: number, max: number, fallbac
 
 export const generate: Command = {
   command: 'generate',
-  describe: 'replace the machine with a realistic IIS 6 hosting server (1.1, 2.0 and 4.0 side by side)',
+  describe: 'replace the machine with a generated IIS 6 hosting server',
   builder: (y) =>
     y
       .option('sites', { type: 'string', demandOption: true, describe: 'customer sites to build (about 10 keys each)' })
