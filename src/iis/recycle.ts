@@ -1,5 +1,5 @@
 import { asList, inherits } from '../metabase/metabase.js';
-import { isAtOrBelow, selfAndAncestors } from '../metabase/paths.js';
+import { pathKey, selfAndAncestors } from '../metabase/paths.js';
 import { sameList } from '../metabase/scriptmaps.js';
 import type { Draft } from '../machine/machine.js';
 
@@ -29,8 +29,11 @@ export function recycledApplications(d: Draft, restarted: boolean): string[] {
         : [],
   );
   if (touched.length === 0) return [];
+  // An application is hit when it, or a key above it, had its list touched: look up its ancestors in a set
+  // rather than compare every application with every touched key.
+  const hit = new Set(touched.map(pathKey));
   return apps
-    .filter((app) => touched.some((path) => isAtOrBelow(app.path, path)))
+    .filter((app) => selfAndAncestors(app.path).some((path) => hit.has(pathKey(path))))
     .filter((app) => !sameList(effectiveBefore(d, app.path), asList(d.metabase.effective(app.path, 'ScriptMaps')?.property.value)))
     .map((app) => app.path);
 }

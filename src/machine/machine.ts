@@ -109,6 +109,7 @@ export type Change =
   | { readonly kind: 'grant'; readonly user: string; readonly version: FrameworkVersion };
 
 const sameValue = (a: Property['value'], b: Property['value']): boolean =>
+  a === b ||
   typeof a === 'string' || typeof b === 'string'
     ? a === b
     : a.length === b.length && a.every((v, i) => v === b[i]);
@@ -215,9 +216,35 @@ export class Draft {
 
   /** Removes a directory and everything below it. */
   rmdir(path: string): void {
-    const id = normalizeDir(path).toLowerCase();
-    for (const [lc, dir] of [...this.state.directories]) {
-      if (lc === id || lc.startsWith(id + '\\')) {
+    this.rmdirs([path]);
+  }
+
+  /**
+   * Removes directories, each with everything below it, in one pass over the file system (a server has
+   * tens of thousands of directories, and `-u` removes a client script folder under every site). The
+   * changes come folder by folder, each folder's directories in file-system order, as one `rmdir` per
+   * folder would record them.
+   */
+  rmdirs(paths: readonly string[]): void {
+    const order = new Map<string, number>();
+    for (const path of paths) {
+      const id = normalizeDir(path).toLowerCase();
+      if (!order.has(id)) order.set(id, order.size);
+    }
+    if (order.size === 0) return;
+    // Each directory goes with the earliest named folder that holds it (the one that would have taken it).
+    const buckets: [string, string][][] = Array.from({ length: order.size }, () => []);
+    for (const [lc, dir] of this.state.directories) {
+      let at = Infinity;
+      for (let i = lc.indexOf('\\'); ; i = lc.indexOf('\\', i + 1)) {
+        const folder = order.get(i < 0 ? lc : lc.slice(0, i));
+        if (folder !== undefined && folder < at) at = folder;
+        if (i < 0) break;
+      }
+      if (at !== Infinity) buckets[at]!.push([lc, dir]);
+    }
+    for (const bucket of buckets) {
+      for (const [lc, dir] of bucket) {
         this.state.directories.delete(lc);
         this.changes.push({ kind: 'rmdir', path: dir });
       }

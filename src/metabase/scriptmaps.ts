@@ -44,14 +44,38 @@ function fileName(path: string): string {
   return parts[parts.length - 1] ?? '';
 }
 
+/**
+ * Lists are values: a machine shares one frozen array between every key that holds the same list (the store
+ * interns them, and the functions below return frozen results). What is computed about a frozen list is
+ * cached by its identity, so that a server with 20 000 copies of a handful of lists parses each list once.
+ * Mutable arrays are never cached: they could change after the call.
+ */
+function cached<T>(cache: WeakMap<readonly string[], T>, list: readonly string[], compute: () => T): T {
+  if (!Object.isFrozen(list)) return compute();
+  let value = cache.get(list);
+  if (value === undefined) {
+    value = compute();
+    cache.set(list, value);
+  }
+  return value;
+}
+
+const VERSIONS = new WeakMap<readonly string[], readonly string[]>();
+const HAS_ASPNET = new WeakMap<readonly string[], boolean>();
+const MOVED = new WeakMap<readonly string[], Map<string, readonly string[]>>();
+const REMOVED = new WeakMap<readonly string[], readonly string[]>();
+
 /** The distinct versions a list's ASP.NET entries name, in ascending order. */
 export function listVersions(list: readonly string[]): string[] {
-  const versions = new Set<string>();
-  for (const text of list) {
-    const v = entryVersion(parseEntry(text));
-    if (v !== undefined) versions.add(v);
-  }
-  return [...versions].sort(compareVersions);
+  const versions = cached(VERSIONS, list, () => {
+    const found = new Set<string>();
+    for (const text of list) {
+      const v = entryVersion(parseEntry(text));
+      if (v !== undefined) found.add(v);
+    }
+    return [...found].sort(compareVersions);
+  });
+  return [...versions];
 }
 
 /** A list's version: that of its ASP.NET entries, the highest when mixed; undefined when it has none. */
@@ -60,7 +84,8 @@ export function listVersion(list: readonly string[]): string | undefined {
   return versions[versions.length - 1];
 }
 
-export const hasAspNet = (list: readonly string[]): boolean => list.some((text) => isAspNetEntry(parseEntry(text)));
+export const hasAspNet = (list: readonly string[]): boolean =>
+  cached(HAS_ASPNET, list, () => list.some((text) => isAspNetEntry(parseEntry(text))));
 
 /** A list whose ASP.NET entries name two versions (possible after hand edits). */
 export const isMixed = (list: readonly string[]): boolean => listVersions(list).length > 1;
@@ -70,7 +95,17 @@ export const isMixed = (list: readonly string[]): boolean => listVersions(list).
  * and verbs with W's processor; those W does not map are dropped, as are later duplicates of an extension;
  * W's extensions missing from the list are appended in W's order; every other entry stays where it is.
  */
-export function moveList(list: readonly string[], target: FrameworkVersion, processor: string): string[] {
+export function moveList(list: readonly string[], target: FrameworkVersion, processor: string): readonly string[] {
+  if (!Object.isFrozen(list)) return Object.freeze(computeMove(list, target, processor));
+  let byTarget = MOVED.get(list);
+  if (!byTarget) MOVED.set(list, (byTarget = new Map()));
+  const id = `${target}\0${processor}`;
+  let moved = byTarget.get(id);
+  if (!moved) byTarget.set(id, (moved = Object.freeze(computeMove(list, target, processor))));
+  return moved;
+}
+
+function computeMove(list: readonly string[], target: FrameworkVersion, processor: string): string[] {
   const targetExtensions = extensionsOf(target);
   const mapped = new Set(targetExtensions.map((e) => e.extension.toLowerCase()));
   const present = new Set<string>();
@@ -94,8 +129,8 @@ export function moveList(list: readonly string[], target: FrameworkVersion, proc
 }
 
 /** Removing ASP.NET from a list drops its ASP.NET entries and keeps the rest (machine.md §2). */
-export function removeAspNet(list: readonly string[]): string[] {
-  return list.filter((text) => !isAspNetEntry(parseEntry(text)));
+export function removeAspNet(list: readonly string[]): readonly string[] {
+  return cached(REMOVED, list, () => Object.freeze(list.filter((text) => !isAspNetEntry(parseEntry(text)))));
 }
 
 /** The entry that handles `extension` in a list, if any (extensions compare case-insensitively). */

@@ -130,11 +130,11 @@ export function installClientScripts(d: Draft, version: FrameworkVersion): strin
 /** `-e` / `-ea`: removes the client script folders of the given versions, wherever they are. */
 export function removeClientScripts(d: Draft, versions: readonly FrameworkVersion[]): void {
   const folders = new Set(versions.map((v) => facts(v).clientScriptFolder.toLowerCase()));
-  for (const [lc, dir] of [...d.state.directories]) {
+  const found: string[] = [];
+  for (const [lc, dir] of d.state.directories) {
     const parts = lc.split('\\');
     const folder = parts[parts.length - 1]!;
-    if (folders.has(folder) && parts[parts.length - 2] === 'system_web' && parts[parts.length - 3] === 'aspnet_client') {
-      d.rmdir(dir);
-    }
+    if (folders.has(folder) && parts[parts.length - 2] === 'system_web' && parts[parts.length - 3] === 'aspnet_client') found.push(dir);
   }
+  d.rmdirs(found);
 }

@@ -114,9 +114,8 @@ export function runTool(d: Draft, command: ToolCommand, tool: FrameworkVersion):
     case 'ir':
     case 'iru':
     case 'r': {
-      const mapsAnything = mappedKeys(d).length > 0;
       // -iru takes the -ir form when ASP.NET is already mapped anywhere, the -i form (without client scripts) otherwise (decided).
-      const form = command.action === 'iru' ? (mapsAnything ? 'ir' : 'i') : command.action;
+      const form = command.action === 'iru' ? (mappedKeys(d).length > 0 ? 'ir' : 'i') : command.action;
       const lines = text.progressLines(form, tool, argument);
       stdout.push(lines.start, text.dots(command.action)!);
       events.push(appEvent(source, 1017, 'Information', text.EVENT_TEXT[1017](tool, `-${command.action}`)));
