@@ -86,7 +86,8 @@ function chooseTool(typed: string | undefined, installed: readonly FrameworkVers
 export async function runAspnetRegiis(store: Store, request: RegiisRequest): Promise<RegiisResult> {
   const transaction = !request.whatIf && mayChangeMachine(request.words) ? store.write : store.read;
   return transaction(async () => {
-    const loaded = await loadMachine(store.db);
+    // Lazy: the tool reads what it needs before anything is written, and writes only through commitRun.
+    const loaded = await loadMachine(store.db, { lazy: true });
     const tool = chooseTool(request.framework, installedVersions(loaded.state));
     const parsed = parseToolArgs(request.words, tool, iisMode(loaded.state) === 'iis5');
     if (!parsed.ok) return { tool, outcome: parseErrorOutcome(parsed.error, tool), changes: [], diff: NO_DIFF, changed: false, recycled: [], written: false };

@@ -4,6 +4,7 @@ import { recycledApplications } from '../iis/recycle.js';
 import type { Store } from '../store/open.js';
 import { type LoadedMachine, applyChanges } from '../store/machine-repo.js';
 import { appendAppEvents, appendAudit } from '../store/log-repo.js';
+import { listJson } from '../store/rows.js';
 import { loadRuntime, saveRuntime } from '../store/runtime-repo.js';
 import { recycleApplications, restart } from '../iis/runtime.js';
 import { poolOf } from '../iis/admin.js';
@@ -17,7 +18,7 @@ export interface RunRecord {
   readonly restarted: boolean;
 }
 
-const show = (value: unknown): string => JSON.stringify(value);
+const show = (value: unknown): string => (Array.isArray(value) ? listJson(value) : JSON.stringify(value));
 
 /** One audit line per changed key property, key, framework, directory and service (before and after). */
 export function describeChange(change: Change): { kind: string; text: string } {
@@ -50,6 +51,51 @@ export function describeChange(change: Change): { kind: string; text: string } {
   }
 }
 
+/** Values at least this long that a run's changes name more than once are written once (`value #N = ...`). */
+const SHARED_VALUE_LENGTH = 200;
+
+/**
+ * The audit lines of a run's changes: one per change, as `describeChange` words it, except that a long value
+ * several changes share (a server-wide `-r` moves twenty thousand keys between a handful of lists) is written
+ * once, as a `value #N = ...` line before its first use, and named `#N` in the change lines. Every key's
+ * before and after stays in the log, at a few dozen bytes a key instead of kilobytes.
+ */
+export function describeChanges(changes: readonly Change[]): { kind: string; text: string }[] {
+  const uses = new Map<unknown, number>();
+  const count = (value: unknown): void => void uses.set(value, (uses.get(value) ?? 0) + 1);
+  for (const change of changes) {
+    if (change.kind === 'setProperty') {
+      if (change.before) count(change.before.value);
+      count(change.after.value);
+    } else if (change.kind === 'deleteProperty') {
+      count(change.before.value);
+    }
+  }
+  const numbers = new Map<unknown, number>();
+  const lines: { kind: string; text: string }[] = [];
+  const name = (value: unknown): string => {
+    const text = show(value);
+    if ((uses.get(value) ?? 0) < 2 || text.length < SHARED_VALUE_LENGTH) return text;
+    let number = numbers.get(value);
+    if (number === undefined) {
+      numbers.set(value, (number = numbers.size + 1));
+      lines.push({ kind: 'value', text: `value #${number} = ${text}` });
+    }
+    return `#${number}`;
+  };
+  for (const change of changes) {
+    if (change.kind === 'setProperty') {
+      const before = change.before ? name(change.before.value) : '(none)';
+      lines.push({ kind: 'change', text: `set ${change.path} ${change.after.name}: ${before} -> ${name(change.after.value)}` });
+    } else if (change.kind === 'deleteProperty') {
+      lines.push({ kind: 'change', text: `delete ${change.path} ${change.before.name} (was ${name(change.before.value)})` });
+    } else {
+      lines.push(describeChange(change));
+    }
+  }
+  return lines;
+}
+
 /**
  * Writes a run in the current transaction: its changes, its events, the worker processes a restart stops,
  * the AppDomains it recycles, and its audit lines.
@@ -67,7 +113,7 @@ export async function commitRun(store: Store, loaded: LoadedMachine, draft: Draf
   if (next !== running) await saveRuntime(store.db, next);
   const audit = [
     { kind: 'command', text: record.command },
-    ...draft.changes.map(describeChange),
+    ...describeChanges(draft.changes),
     ...record.notes,
     ...(record.restarted ? [{ kind: 'restart', text: 'restart W3SVC: every worker process stopped' }] : []),
     ...(recycled.length > 0

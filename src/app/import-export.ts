@@ -194,7 +194,7 @@ export type Sink = (text: string) => void | Promise<void>;
 /** `metabase export [PATH] [--inherited]`: MetaBase.xml as IIS 6 writes it, chunk by chunk into `sink`. */
 export async function exportMetabase(store: Store, request: ExportRequest, sink: Sink): Promise<{ readonly keys: number }> {
   return store.read(async () => {
-    const { state } = await loadMachine(store.db);
+    const { state } = await loadMachine(store.db, { lazy: true });
     const namespace = await readXmlNamespace(store.db);
     const path = request.path === undefined ? undefined : toKeyPath(request.path);
     if (path !== undefined && !state.metabase.has(path)) throw notFound(`${request.path}: no such key in the metabase`);

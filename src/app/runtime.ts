@@ -43,7 +43,8 @@ export async function simulateRequest(store: Store, clock: Clock, commandLine: s
   const request = parseRequest(input);
   const now = clock.now();
   const play = async (): Promise<RequestOutcome> => {
-    const { state } = await loadMachine(store.db);
+    // Lazy: a request writes worker processes and logs, never the metabase.
+    const { state } = await loadMachine(store.db, { lazy: true });
     return serve(state, await loadRuntime(store.db), request, now);
   };
   const first = await store.read(play);
@@ -67,7 +68,7 @@ export async function resetIis(store: Store, clock: Clock, commandLine: string):
 /** `recycle POOL`: the pool's w3wp.exe stops; the next request to the pool starts a new one. */
 export async function recycleAppPool(store: Store, clock: Clock, commandLine: string, typed: string): Promise<{ pool: string; stopped: readonly WorkerProcess[] }> {
   return store.write(async () => {
-    const { state } = await loadMachine(store.db);
+    const { state } = await loadMachine(store.db, { lazy: true });
     let pool: string;
     try {
       pool = recyclablePool(state, typed);
@@ -97,7 +98,7 @@ async function strippedRecords(store: Store): Promise<StrippedRecord[]> {
 /** `check`: every finding on the machine, its worker processes and its audit log. */
 export async function checkServer(store: Store): Promise<Finding[]> {
   return store.read(async () => {
-    const { state } = await loadMachine(store.db);
+    const { state } = await loadMachine(store.db, { lazy: true });
     return checkMachine({ state, runtime: await loadRuntime(store.db), stripped: await strippedRecords(store) });
   });
 }

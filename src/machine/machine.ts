@@ -1,5 +1,6 @@
 import { Metabase, type MetabaseKey, type Property, ROOT_PATH, asList } from '../metabase/metabase.js';
 import { parentPath, pathKey } from '../metabase/paths.js';
+import { withProperty, withoutProperty } from '../metabase/properties.js';
 import type { FrameworkVersion } from '../regiis/frameworks.js';
 import { facts } from '../regiis/frameworks.js';
 
@@ -162,9 +163,7 @@ export class Draft {
     const after: Property = before ? { ...before, value: prop.value } : prop;
     if (before && sameValue(before.value, prop.value)) return;
     this.remember(key.path, prop.name, before);
-    const properties = new Map(key.properties);
-    properties.set(id, after);
-    this.metabase.put({ ...key, properties });
+    this.metabase.put({ ...key, properties: withProperty(key.properties, id, after) });
     this.changes.push({ kind: 'setProperty', path: key.path, before, after });
   }
 
@@ -173,9 +172,7 @@ export class Draft {
     const before = key?.properties.get(name.toLowerCase());
     if (!key || !before) return;
     this.remember(key.path, name, before);
-    const properties = new Map(key.properties);
-    properties.delete(name.toLowerCase());
-    this.metabase.put({ ...key, properties });
+    this.metabase.put({ ...key, properties: withoutProperty(key.properties, name.toLowerCase()) });
     this.changes.push({ kind: 'deleteProperty', path: key.path, before });
   }
 

@@ -1,28 +1,24 @@
 import type { Kysely } from 'kysely';
 import type { AppEvent } from '../machine/events.js';
 import type { AppEventRow, AuditRow, Database } from './schema.js';
+import { type Db, rawOf, statement } from './raw.js';
 
 /** The two append-only logs (machine.md §6). */
 
-export async function appendAppEvents(db: Kysely<Database>, events: readonly AppEvent[], time: string): Promise<void> {
-  if (events.length === 0) return;
-  await db
-    .insertInto('app_event')
-    .values(events.map((e) => ({ time, source: e.source, event_id: e.eventId, type: e.type, text: e.text })))
-    .execute();
+export async function appendAppEvents(db: Db, events: readonly AppEvent[], time: string): Promise<void> {
+  const insert = statement(rawOf(db), 'insert into app_event (time, source, event_id, type, text) values (?, ?, ?, ?, ?)');
+  for (const e of events) insert.run(time, e.source, e.eventId, e.type, e.text);
 }
 
 /** Appends the audit lines of one run, grouped under a new run number. */
-export async function appendAudit(db: Kysely<Database>, lines: readonly { kind: string; text: string }[], time: string): Promise<void> {
+export async function appendAudit(db: Db, lines: readonly { kind: string; text: string }[], time: string): Promise<void> {
   if (lines.length === 0) return;
-  const last = await db.selectFrom('audit_entry').select((eb) => eb.fn.max('run').as('run')).executeTakeFirst();
-  const run = Number(last?.run ?? 0) + 1;
-  for (let i = 0; i < lines.length; i += 500) {
-    await db
-      .insertInto('audit_entry')
-      .values(lines.slice(i, i + 500).map((line) => ({ time, run, kind: line.kind, text: line.text })))
-      .execute();
-  }
+  const sqlite = rawOf(db);
+  // The log is append-only and runs count up, so its last entry holds the highest run (no scan of a long log).
+  const last = statement(sqlite, 'select run from audit_entry order by seq desc limit 1').raw(true).get() as [number] | undefined;
+  const run = (last?.[0] ?? 0) + 1;
+  const insert = statement(sqlite, 'insert into audit_entry (time, run, kind, text) values (?, ?, ?, ?)');
+  for (const line of lines) insert.run(time, run, line.kind, line.text);
 }
 
 export interface EventFilter {

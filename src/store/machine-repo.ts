@@ -1,11 +1,17 @@
-import type { Kysely } from 'kysely';
-import { Metabase, type MetabaseKey } from '../metabase/metabase.js';
+import { Metabase, type MetabaseKey, type Property } from '../metabase/metabase.js';
 import { parentPath, pathKey } from '../metabase/paths.js';
+import { LazyProperties, type PropertySource } from '../metabase/properties.js';
 import type { Change, FrameworkState, MachineState, Os } from '../machine/machine.js';
 import type { FrameworkVersion } from '../regiis/frameworks.js';
-import type { Database } from './schema.js';
-import { commentsToText, isStringList, propertyToRow, rowToProperty, textToComments } from './rows.js';
+import type { MachineTable } from './schema.js';
+import { Interner, NotAList, commentsToText, propertyToRow, rowToProperty } from './rows.js';
+import { type Db, type Sqlite, rawOf, statement } from './raw.js';
 import { StoreError } from './errors.js';
+
+/**
+ * The machine as rows, read and written over the raw connection (raw.ts): whole metabases move through
+ * here, so every statement is prepared once and rows are read as arrays.
+ */
 
 /** A machine read from the file, with the row ids of its keys so that changes can be written back. */
 export interface LoadedMachine {
@@ -13,57 +19,227 @@ export interface LoadedMachine {
   readonly keyIds: Map<string, number>;
 }
 
-/** Rows per multi-row INSERT: well under SQLite's limit of bound parameters. */
-const CHUNK = 500;
-
-function* chunks<T>(items: readonly T[], size = CHUNK): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+export interface LoadOptions {
+  /**
+   * Read properties and directories only when the run asks for them, inside the caller's transaction (see
+   * `StoredProperties`). Only for callers that read the machine before they write its metabase, and write it
+   * only through `applyChanges` (a run's plan, a read-only command, the runtime): a caller that rewrites the
+   * metabase tables some other way (an import) and then reads the loaded state would read the new rows.
+   * Without it, everything is read at once.
+   */
+  readonly lazy?: boolean;
 }
 
-export async function hasMachine(db: Kysely<Database>): Promise<boolean> {
-  return (await db.selectFrom('machine').select('id').executeTakeFirst()) !== undefined;
-}
+const PROPERTY_COLUMNS = 'name, prop_id, data_type, user_type, attributes, value, xml_form';
+type RawProperty = [name: string, prop_id: number | null, data_type: string | null, user_type: string | null, attributes: string | null, value: string, xml_form: string | null];
 
-/** Reads the whole machine. */
-export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> {
-  const machine = await db.selectFrom('machine').selectAll().executeTakeFirst();
-  if (!machine) throw new StoreError('not-a-machine', 'the file holds no machine (it was never initialised)');
-  const keyRows = await db.selectFrom('mb_key').select(['id', 'path', 'key_type', 'xml_comments']).orderBy('ord').execute();
-  const propRows = await db
-    .selectFrom('mb_property')
-    .select(['key_id', 'name', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'xml_form'])
-    .orderBy('key_id')
-    .orderBy('ord')
-    .execute();
-
-  const props = new Map<number, MetabaseKey['properties']>();
-  for (const row of propRows) {
-    let map = props.get(row.key_id) as Map<string, ReturnType<typeof rowToProperty>> | undefined;
-    if (!map) props.set(row.key_id, (map = new Map()));
-    const where = () => `${row.name} at ${keyRows.find((k) => k.id === row.key_id)?.path ?? `#${row.key_id}`}`;
-    if (row.data_type === 'MULTISZ' && !isStringList(row.value)) throw damaged(`${where()} is not a valid list`);
-    map.set(row.name.toLowerCase(), readRow(() => rowToProperty(row), where));
+/** Maps one property row; a value it cannot read means the file was damaged or edited by hand. */
+function toProperty(sqlite: Sqlite, keyId: number, row: RawProperty, interner: Interner): Property {
+  try {
+    return rowToProperty({ name: row[0], prop_id: row[1], data_type: row[2], user_type: row[3], attributes: row[4], value: row[5], xml_form: row[6] }, interner);
+  } catch (error) {
+    const where = `${row[0]} at ${pathOf(sqlite, keyId)}`;
+    throw damaged(error instanceof NotAList ? `${where} is not a valid list` : `${where} cannot be read (${(error as Error).message})`);
   }
+}
+
+const pathOf = (sqlite: Sqlite, keyId: number): string =>
+  (statement(sqlite, 'select path from mb_key where id = ?').pluck().get(keyId) as string | undefined) ?? `#${keyId}`;
+
+const damaged = (what: string): StoreError =>
+  new StoreError('damaged', `the machine file is damaged: ${what} (metabase doctor lists every problem)`);
+
+/** A key's XML comments (a JSON list), undefined when it has none. */
+function commentsOf(path: string, text: string | null): readonly string[] | undefined {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as string[];
+  } catch (error) {
+    throw damaged(`the comments of ${path} cannot be read (${(error as Error).message})`);
+  }
+}
+
+/** Every key's properties, by key id, in the order they were set. */
+function readAllRows(sqlite: Sqlite, interner: Interner): Map<number, Property[]> {
+  const rows = new Map<number, Property[]>();
+  const query = statement(sqlite, `select key_id, ${PROPERTY_COLUMNS} from mb_property order by key_id, ord`).raw(true);
+  for (const [keyId, ...rest] of query.iterate() as Iterable<[number, ...RawProperty]>) {
+    let list = rows.get(keyId);
+    if (!list) rows.set(keyId, (list = []));
+    list.push(toProperty(sqlite, keyId, rest, interner));
+  }
+  return rows;
+}
+
+/**
+ * Reads one at a time until this many of a kind (one property of a key, one key's row, one directory); then
+ * the whole column, table or file system is read at once. `-lv` reads one list; `-lk` reads every key's.
+ */
+const READS_BEFORE_BULK = 256;
+
+/**
+ * The store side of lazy properties. A property name is read key by key at first, then as a whole column
+ * (one indexed statement); a key's whole row one by one, then the whole table. Cached for the run. The
+ * rows it reads are those of the run's transaction: before the run writes, the machine as loaded; after
+ * `applyChanges`, the same machine with the run's changes, which is what the draft holds too.
+ */
+class StoredProperties implements PropertySource {
+  private readonly columns = new Map<string, Map<number, Property>>();
+  private readonly points = new Map<string, Map<number, Property | undefined>>();
+  private rows: Map<number, Property[]> | undefined;
+  private rowReads = 0;
+
+  constructor(
+    private readonly sqlite: Sqlite,
+    private readonly interner: Interner,
+  ) {}
+
+  get(handle: number, name: string): Property | undefined {
+    const column = this.columns.get(name);
+    if (column) return column.get(handle);
+    let points = this.points.get(name);
+    if (!points) this.points.set(name, (points = new Map()));
+    if (points.has(handle)) return points.get(handle);
+    if (points.size >= READS_BEFORE_BULK) return this.column(name).get(handle);
+    const row = statement(this.sqlite, `select ${PROPERTY_COLUMNS} from mb_property where key_id = ? and name_lc = ?`).raw(true).get(handle, name) as
+      | RawProperty
+      | undefined;
+    const prop = row ? toProperty(this.sqlite, handle, row, this.interner) : undefined;
+    points.set(handle, prop);
+    return prop;
+  }
+
+  private column(name: string): Map<number, Property> {
+    const column = new Map<number, Property>();
+    const query = statement(this.sqlite, `select key_id, ${PROPERTY_COLUMNS} from mb_property where name_lc = ?`).raw(true);
+    for (const [keyId, ...rest] of query.iterate(name) as Iterable<[number, ...RawProperty]>) column.set(keyId, toProperty(this.sqlite, keyId, rest, this.interner));
+    this.columns.set(name, column);
+    this.points.delete(name);
+    return column;
+  }
+
+  row(handle: number): readonly Property[] {
+    if (!this.rows && ++this.rowReads > READS_BEFORE_BULK) this.rows = readAllRows(this.sqlite, this.interner);
+    if (this.rows) return this.rows.get(handle) ?? [];
+    const query = statement(this.sqlite, `select ${PROPERTY_COLUMNS} from mb_property where key_id = ? order by ord`).raw(true);
+    return (query.all(handle) as RawProperty[]).map((row) => toProperty(this.sqlite, handle, row, this.interner));
+  }
+}
+
+/**
+ * The virtual file system, read when first used: a few "does it exist" questions are answered one by one;
+ * listing, changing, or many questions read every directory at once. A server has as many directories as
+ * keys, and most runs never look at them.
+ */
+class StoredDirectories extends Map<string, string> {
+  private loaded = false;
+  private readonly known = new Map<string, string | undefined>();
+
+  constructor(private readonly sqlite: Sqlite) {
+    super();
+  }
+
+  /** Reads every directory (once). */
+  load(): this {
+    if (!this.loaded) {
+      this.loaded = true;
+      const query = statement(this.sqlite, 'select path_lc, path from directory order by path_lc').raw(true);
+      for (const [lc, path] of query.iterate() as Iterable<[string, string]>) super.set(lc, path);
+    }
+    return this;
+  }
+
+  override get(lc: string): string | undefined {
+    if (this.loaded) return super.get(lc);
+    if (!this.known.has(lc)) {
+      if (this.known.size >= READS_BEFORE_BULK) return this.load().get(lc);
+      const row = statement(this.sqlite, 'select path from directory where path_lc = ?').raw(true).get(lc) as [string] | undefined;
+      this.known.set(lc, row?.[0]);
+    }
+    return this.known.get(lc);
+  }
+
+  override has(lc: string): boolean {
+    return this.get(lc) !== undefined;
+  }
+
+  override set(lc: string, path: string): this {
+    this.load();
+    return super.set(lc, path);
+  }
+
+  override delete(lc: string): boolean {
+    this.load();
+    return super.delete(lc);
+  }
+
+  override clear(): void {
+    this.loaded = true;
+    super.clear();
+  }
+
+  override get size(): number {
+    this.load();
+    return super.size;
+  }
+
+  override entries(): ReturnType<Map<string, string>['entries']> {
+    this.load();
+    return super.entries();
+  }
+
+  override keys(): ReturnType<Map<string, string>['keys']> {
+    this.load();
+    return super.keys();
+  }
+
+  override values(): ReturnType<Map<string, string>['values']> {
+    this.load();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): ReturnType<Map<string, string>['entries']> {
+    return this.entries();
+  }
+
+  override forEach(callback: (value: string, key: string, map: Map<string, string>) => void, thisArg?: unknown): void {
+    this.load();
+    super.forEach(callback, thisArg);
+  }
+}
+
+export async function hasMachine(db: Db): Promise<boolean> {
+  return statement(rawOf(db), 'select id from machine').get() !== undefined;
+}
+
+/** Reads the machine: its keys, and their properties at once or (`lazy`) when the run asks for them. */
+export async function loadMachine(db: Db, options: LoadOptions = {}): Promise<LoadedMachine> {
+  const sqlite = rawOf(db);
+  const machine = statement(sqlite, 'select * from machine').get() as MachineTable | undefined;
+  if (!machine) throw new StoreError('not-a-machine', 'the file holds no machine (it was never initialised)');
+
+  const interner = new Interner();
+  const source = options.lazy ? new StoredProperties(sqlite, interner) : undefined;
+  const rows = source ? undefined : readAllRows(sqlite, interner);
   const keyIds = new Map<string, number>();
   const metabase = new Metabase();
-  for (const row of keyRows) {
-    keyIds.set(pathKey(row.path), row.id);
-    const comments = readRow(() => textToComments(row), () => `the comments of ${row.path}`);
-    const properties = props.get(row.id) ?? new Map();
-    metabase.put(comments ? { path: row.path, keyType: row.key_type, properties, comments } : { path: row.path, keyType: row.key_type, properties });
+  const keys = statement(sqlite, 'select id, path, path_lc, key_type, xml_comments from mb_key order by ord').raw(true);
+  for (const [id, path, lc, keyType, comments] of keys.iterate() as Iterable<[number, string, string, string, string | null]>) {
+    keyIds.set(lc, id);
+    const properties = source ? LazyProperties.of(source, id) : new Map((rows!.get(id) ?? []).map((p) => [p.name.toLowerCase(), p]));
+    const parsed = commentsOf(path, comments);
+    metabase.put(parsed === undefined ? { path, keyType, properties } : { path, keyType, properties, comments: parsed });
   }
 
   const frameworks = new Map<FrameworkVersion, FrameworkState>();
-  for (const row of await db.selectFrom('framework').selectAll().execute()) {
-    const version = row.version as FrameworkVersion;
-    frameworks.set(version, { version, installed: row.installed === 1, registered: row.registered === 1, isapiPresent: row.isapi_present === 1 });
+  const frameworkRows = statement(sqlite, 'select version, installed, registered, isapi_present from framework').raw(true);
+  for (const [version, installed, registered, isapiPresent] of frameworkRows.all() as [FrameworkVersion, number, number, number][]) {
+    frameworks.set(version, { version, installed: installed === 1, registered: registered === 1, isapiPresent: isapiPresent === 1 });
   }
-  const directories = new Map<string, string>();
-  for (const row of await db.selectFrom('directory').selectAll().orderBy('path_lc').execute()) directories.set(row.path_lc, row.path);
-  const grants = (await db.selectFrom('grant_entry').select(['principal', 'version']).orderBy('id').execute()).map((row) => ({
-    principal: row.principal,
-    version: row.version as FrameworkVersion,
-  }));
+  const grantRows = statement(sqlite, 'select principal, version from grant_entry order by id').raw(true).all() as [string, FrameworkVersion][];
+  const grants = grantRows.map(([principal, version]) => ({ principal, version }));
+  const directories = new StoredDirectories(sqlite);
+  if (!options.lazy) directories.load();
 
   return {
     keyIds,
@@ -85,40 +261,25 @@ export async function loadMachine(db: Kysely<Database>): Promise<LoadedMachine> 
   };
 }
 
-const damaged = (what: string): StoreError =>
-  new StoreError('damaged', `the machine file is damaged: ${what} (metabase doctor lists every problem)`);
-
-/** Maps one row; a value the mapper cannot read means the file was damaged or edited by hand. */
-function readRow<T>(map: () => T, where: () => string): T {
-  try {
-    return map();
-  } catch (error) {
-    throw damaged(`${where()} cannot be read (${(error as Error).message})`);
-  }
-}
-
 /** Writes a whole machine into an empty file (a new profile). */
-export async function insertMachine(db: Kysely<Database>, state: MachineState, createdAt: string): Promise<void> {
-  await db
-    .insertInto('machine')
-    .values({
-      id: 1,
-      profile: state.profile,
-      os: state.os,
-      windir: state.windir,
-      setup_log_counter: state.setupLogCounter,
-      state_service: state.services.stateService ?? null,
-      perf_counters: state.services.perfCounters ?? null,
-      aspnet_account: state.services.aspnetAccount ? 1 : 0,
-      created_at: createdAt,
-    })
-    .execute();
-  await insertMetabase(db, state.metabase);
-  for (const framework of state.frameworks.values()) await upsertFramework(db, framework);
-  const dirs = [...state.directories].map(([path_lc, path]) => ({ path_lc, path }));
-  for (const chunk of chunks(dirs)) await db.insertInto('directory').values(chunk).execute();
-  const grants = state.grants.map((g) => ({ principal: g.principal, version: g.version }));
-  for (const chunk of chunks(grants)) await db.insertInto('grant_entry').values(chunk).execute();
+export async function insertMachine(db: Db, state: MachineState, createdAt: string): Promise<void> {
+  const sqlite = rawOf(db);
+  statement(
+    sqlite,
+    `insert into machine (id, profile, os, windir, setup_log_counter, state_service, perf_counters, aspnet_account, created_at)
+     values (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    state.profile,
+    state.os,
+    state.windir,
+    state.setupLogCounter,
+    state.services.stateService ?? null,
+    state.services.perfCounters ?? null,
+    state.services.aspnetAccount ? 1 : 0,
+    createdAt,
+  );
+  insertKeys(sqlite, state.metabase.all(), new Map());
+  insertFrameworksAndDirectories(sqlite, state);
 }
 
 /**
@@ -126,223 +287,210 @@ export async function insertMachine(db: Kysely<Database>, state: MachineState, c
  * and snapshots: `metabase generate` builds a new server into an existing file. The caller restarts the
  * runtime. Runs in the caller's transaction.
  */
-export async function replaceMachine(db: Kysely<Database>, state: MachineState): Promise<void> {
-  for (const table of ['framework', 'directory', 'grant_entry'] as const) await db.deleteFrom(table).execute();
-  await db
-    .updateTable('machine')
-    .set({
-      profile: state.profile,
-      os: state.os,
-      windir: state.windir,
-      setup_log_counter: state.setupLogCounter,
-      state_service: state.services.stateService ?? null,
-      perf_counters: state.services.perfCounters ?? null,
-      aspnet_account: state.services.aspnetAccount ? 1 : 0,
-      xml_namespace: null,
-    })
-    .execute();
-  await replaceMetabase(db, state.metabase);
-  for (const framework of state.frameworks.values()) await upsertFramework(db, framework);
-  const dirs = [...state.directories].map(([path_lc, path]) => ({ path_lc, path }));
-  for (const chunk of chunks(dirs)) await db.insertInto('directory').values(chunk).execute();
+export async function replaceMachine(db: Db, state: MachineState): Promise<void> {
+  const sqlite = rawOf(db);
+  for (const table of ['framework', 'directory', 'grant_entry']) sqlite.prepare(`delete from ${table}`).run();
+  statement(
+    sqlite,
+    `update machine set profile = ?, os = ?, windir = ?, setup_log_counter = ?, state_service = ?, perf_counters = ?, aspnet_account = ?,
+     xml_namespace = null`,
+  ).run(
+    state.profile,
+    state.os,
+    state.windir,
+    state.setupLogCounter,
+    state.services.stateService ?? null,
+    state.services.perfCounters ?? null,
+    state.services.aspnetAccount ? 1 : 0,
+  );
+  await replaceMetabase(sqlite, state.metabase);
+  insertFrameworksAndDirectories(sqlite, state);
+}
+
+function insertFrameworksAndDirectories(sqlite: Sqlite, state: MachineState): void {
+  for (const framework of state.frameworks.values()) upsertFramework(sqlite, framework);
+  const insert = statement(sqlite, 'insert into directory (path_lc, path) values (?, ?)');
+  for (const [lc, path] of state.directories) insert.run(lc, path);
+  const grant = statement(sqlite, 'insert into grant_entry (principal, version) values (?, ?)');
+  for (const g of state.grants) grant.run(g.principal, g.version);
 }
 
 /** Inserts every key of a metabase (into a file that holds none), with ids assigned in tree order. */
-export async function insertMetabase(db: Kysely<Database>, metabase: Metabase): Promise<void> {
-  await insertKeys(db, metabase.all(), new Map());
+export async function insertMetabase(db: Db, metabase: Metabase): Promise<void> {
+  insertKeys(rawOf(db), metabase.all(), new Map());
 }
 
 /** Replaces every key of the machine with those of `metabase` (an imported MetaBase.xml). */
-export async function replaceMetabase(db: Kysely<Database>, metabase: Metabase): Promise<void> {
-  await db.deleteFrom('mb_key').execute();
-  await insertKeys(db, metabase.all(), new Map());
+export async function replaceMetabase(db: Db, metabase: Metabase): Promise<void> {
+  const sqlite = rawOf(db);
+  // Properties first: deleting the keys then leaves the foreign-key cascade nothing to do.
+  statement(sqlite, 'delete from mb_property').run();
+  statement(sqlite, 'delete from mb_key').run();
+  insertKeys(sqlite, metabase.all(), new Map());
 }
 
 /**
  * Replaces the key at `path` and everything below it with `keys` (the first of which is the new key at
  * `path`, parents before children). The new key keeps the old one's place among its siblings.
  */
-export async function replaceSubtree(db: Kysely<Database>, path: string, keys: Iterable<MetabaseKey>): Promise<void> {
+export async function replaceSubtree(db: Db, path: string, keys: Iterable<MetabaseKey>): Promise<void> {
+  const sqlite = rawOf(db);
   const id = pathKey(path);
-  const old = await db.selectFrom('mb_key').select('ord').where('path_lc', '=', id).executeTakeFirst();
+  const old = statement(sqlite, 'select ord from mb_key where path_lc = ?').raw(true).get(id) as [number] | undefined;
   // The key and every path that starts with it and a slash ('0' is the character after '/').
-  await db
-    .deleteFrom('mb_key')
-    .where((eb) => eb.or([eb('path_lc', '=', id), eb.and([eb('path_lc', '>', `${id}/`), eb('path_lc', '<', `${id}0`)])]))
-    .execute();
+  statement(sqlite, 'delete from mb_key where path_lc = ? or (path_lc > ? and path_lc < ?)').run(id, `${id}/`, `${id}0`);
   const parent = parentPath(path);
   const ids = new Map<string, number>();
   if (parent !== undefined) {
-    const row = await db.selectFrom('mb_key').select('id').where('path_lc', '=', pathKey(parent)).executeTakeFirst();
-    if (row) ids.set(pathKey(parent), row.id);
+    const row = statement(sqlite, 'select id from mb_key where path_lc = ?').raw(true).get(pathKey(parent)) as [number] | undefined;
+    if (row) ids.set(pathKey(parent), row[0]);
   }
-  await insertKeys(db, keys, ids, old?.ord);
+  insertKeys(sqlite, keys, ids, old?.[0]);
+}
+
+const INSERT_PROPERTY = `insert into mb_property (key_id, name_lc, name, ord, prop_id, data_type, user_type, attributes, value, xml_form)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function runProperty(query: ReturnType<typeof statement>, keyId: number, prop: Property, ord: number): void {
+  const row = propertyToRow(keyId, prop, ord);
+  query.run(row.key_id, row.name_lc, row.name, row.ord, row.prop_id, row.data_type, row.user_type, row.attributes, row.value, row.xml_form);
+}
+
+/** The last value of a table's column (0 when empty), for numbering new rows after it. */
+function lastOf(sqlite: Sqlite, table: 'mb_key' | 'mb_property', column: 'id' | 'ord'): number {
+  return Number((statement(sqlite, `select max(${column}) from ${table}`).raw(true).get() as [number | null])[0] ?? 0);
 }
 
 /**
  * Inserts keys, parents before children, after the keys the file holds. `ids` maps the paths of keys already
  * in the file that are parents of inserted ones to their row ids; `firstOrd` places the first key.
  */
-async function insertKeys(db: Kysely<Database>, source: Iterable<MetabaseKey>, ids: Map<string, number>, firstOrd?: number): Promise<void> {
-  const last = await db
-    .selectFrom('mb_key')
-    .select((eb) => [eb.fn.max('id').as('id'), eb.fn.max('ord').as('ord')])
-    .executeTakeFirst();
-  const lastProp = await db.selectFrom('mb_property').select((eb) => eb.fn.max('ord').as('ord')).executeTakeFirst();
-  let nextId = Number(last?.id ?? 0) + 1;
-  let nextOrd = Number(last?.ord ?? 0) + 1;
-  let propOrd = Number(lastProp?.ord ?? 0) + 1;
-  const keys: { id: number; path: string; path_lc: string; parent_id: number | null; key_type: string; ord: number; xml_comments: string | null }[] = [];
-  const props: ReturnType<typeof propertyToRow>[] = [];
+function insertKeys(sqlite: Sqlite, source: Iterable<MetabaseKey>, ids: Map<string, number>, firstOrd?: number): void {
+  let nextId = lastOf(sqlite, 'mb_key', 'id') + 1;
+  let nextOrd = lastOf(sqlite, 'mb_key', 'ord') + 1;
+  let propOrd = lastOf(sqlite, 'mb_property', 'ord') + 1;
+  const insertKey = statement(sqlite, 'insert into mb_key (id, path, path_lc, parent_id, key_type, ord, xml_comments) values (?, ?, ?, ?, ?, ?, ?)');
+  const insertProperty = statement(sqlite, INSERT_PROPERTY);
+  let first = true;
   for (const key of source) {
     const id = nextId++;
-    const ord = keys.length === 0 && firstOrd !== undefined ? firstOrd : nextOrd++;
+    const ord = first && firstOrd !== undefined ? firstOrd : nextOrd++;
+    first = false;
     ids.set(pathKey(key.path), id);
     const parent = parentPath(key.path);
-    keys.push({
-      id,
-      path: key.path,
-      path_lc: pathKey(key.path),
-      parent_id: parent === undefined ? null : (ids.get(pathKey(parent)) ?? null),
-      key_type: key.keyType,
-      ord,
-      xml_comments: commentsToText(key),
-    });
-    for (const prop of key.properties.values()) props.push(propertyToRow(id, prop, propOrd++));
+    insertKey.run(id, key.path, pathKey(key.path), parent === undefined ? null : (ids.get(pathKey(parent)) ?? null), key.keyType, ord, commentsToText(key));
+    for (const prop of key.properties.values()) runProperty(insertProperty, id, prop, propOrd++);
   }
-  for (const chunk of chunks(keys)) await db.insertInto('mb_key').values(chunk).execute();
-  for (const chunk of chunks(props)) await db.insertInto('mb_property').values(chunk).execute();
 }
 
 /** The namespace an imported MetaBase.xml gave `<configuration>`; undefined: IIS 6's. */
-export async function readXmlNamespace(db: Kysely<Database>): Promise<string | undefined> {
-  const row = await db.selectFrom('machine').select('xml_namespace').executeTakeFirst();
-  return row?.xml_namespace ?? undefined;
+export async function readXmlNamespace(db: Db): Promise<string | undefined> {
+  const row = statement(rawOf(db), 'select xml_namespace from machine').raw(true).get() as [string | null] | undefined;
+  return row?.[0] ?? undefined;
 }
 
-export async function writeXmlNamespace(db: Kysely<Database>, namespace: string | undefined): Promise<void> {
-  await db.updateTable('machine').set({ xml_namespace: namespace ?? null }).execute();
+export async function writeXmlNamespace(db: Db, namespace: string | undefined): Promise<void> {
+  statement(rawOf(db), 'update machine set xml_namespace = ?').run(namespace ?? null);
 }
 
-async function upsertFramework(db: Kysely<Database>, f: FrameworkState): Promise<void> {
-  const row = { version: f.version, installed: f.installed ? 1 : 0, registered: f.registered ? 1 : 0, isapi_present: f.isapiPresent ? 1 : 0 };
-  await db
-    .insertInto('framework')
-    .values(row)
-    .onConflict((oc) => oc.column('version').doUpdateSet({ installed: row.installed, registered: row.registered, isapi_present: row.isapi_present }))
-    .execute();
+function upsertFramework(sqlite: Sqlite, f: FrameworkState): void {
+  statement(
+    sqlite,
+    `insert into framework (version, installed, registered, isapi_present) values (?, ?, ?, ?)
+     on conflict (version) do update set installed = excluded.installed, registered = excluded.registered, isapi_present = excluded.isapi_present`,
+  ).run(f.version, f.installed ? 1 : 0, f.registered ? 1 : 0, f.isapiPresent ? 1 : 0);
 }
+
+type PropertyChange = Extract<Change, { kind: 'setProperty' | 'deleteProperty' }>;
 
 /**
- * Writes a run's changes, in order. Consecutive property changes are batched into multi-row statements, so a
- * run that rewrites thousands of lists costs a handful of statements.
+ * Writes a run's changes, in order, each with a statement prepared once: a run that rewrites twenty
+ * thousand lists runs one statement twenty thousand times. Consecutive property changes are netted first
+ * (the last change of a property wins).
  */
-export async function applyChanges(db: Kysely<Database>, loaded: LoadedMachine, changes: readonly Change[]): Promise<void> {
+export async function applyChanges(db: Db, loaded: LoadedMachine, changes: readonly Change[]): Promise<void> {
+  const sqlite = rawOf(db);
   const { keyIds } = loaded;
-  let nextOrd = await nextOrdinal(db);
-  let pending: Change[] = [];
-  const flush = async (): Promise<void> => {
+  // New rows are numbered after the last ones, read once per run and only when needed.
+  let propertyOrd: number | undefined;
+  let keyOrd: number | undefined;
+  const upsert = statement(sqlite, `${INSERT_PROPERTY} on conflict (key_id, name_lc) do update set value = excluded.value, data_type = excluded.data_type`);
+  const remove = statement(sqlite, 'delete from mb_property where key_id = ? and name_lc = ?');
+
+  let pending: PropertyChange[] = [];
+  const flush = (): void => {
     if (pending.length === 0) return;
-    // Net effect per property: the last change wins.
-    type PropertyChange = Extract<Change, { kind: 'setProperty' | 'deleteProperty' }>;
     const last = new Map<string, PropertyChange>();
-    for (const change of pending as PropertyChange[]) {
+    for (const change of pending) {
       const name = change.kind === 'setProperty' ? change.after.name : change.before.name;
       last.set(`${pathKey(change.path)}\0${name.toLowerCase()}`, change);
     }
-    const upserts = [];
-    const deletes: { key_id: number; name_lc: string }[] = [];
     for (const change of last.values()) {
       const keyId = keyIds.get(pathKey(change.path));
       if (keyId === undefined) throw new Error(`internal: no row for key ${change.path}`);
-      if (change.kind === 'setProperty') upserts.push(propertyToRow(keyId, change.after, nextOrd++));
-      else deletes.push({ key_id: keyId, name_lc: change.before.name.toLowerCase() });
-    }
-    for (const chunk of chunks(upserts)) {
-      await db
-        .insertInto('mb_property')
-        .values(chunk)
-        .onConflict((oc) =>
-          oc.columns(['key_id', 'name_lc']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), data_type: eb.ref('excluded.data_type') })),
-        )
-        .execute();
-    }
-    for (const row of deletes) {
-      await db.deleteFrom('mb_property').where('key_id', '=', row.key_id).where('name_lc', '=', row.name_lc).execute();
+      if (change.kind === 'setProperty') {
+        propertyOrd ??= lastOf(sqlite, 'mb_property', 'ord') + 1;
+        runProperty(upsert, keyId, change.after, propertyOrd++);
+      } else {
+        remove.run(keyId, change.before.name.toLowerCase());
+      }
     }
     pending = [];
   };
 
-  // Consecutive new directories too: an import can create one for each of thousands of sites.
-  let dirs: { path_lc: string; path: string }[] = [];
-  const flushDirs = async (): Promise<void> => {
-    for (const chunk of chunks(dirs)) await db.insertInto('directory').values(chunk).onConflict((oc) => oc.doNothing()).execute();
-    dirs = [];
-  };
-
   for (const change of changes) {
-    if (change.kind === 'mkdir') {
-      await flush();
-      dirs.push({ path_lc: change.path.toLowerCase(), path: change.path });
-      continue;
-    }
-    await flushDirs();
     if (change.kind === 'setProperty' || change.kind === 'deleteProperty') {
       pending.push(change);
       continue;
     }
-    await flush();
+    flush();
     switch (change.kind) {
       case 'createKey': {
         const parent = parentPath(change.path);
         const parentId = parent === undefined ? null : (keyIds.get(pathKey(parent)) ?? null);
-        const ordRow = await db.selectFrom('mb_key').select((eb) => eb.fn.max('ord').as('ord')).executeTakeFirst();
-        const inserted = await db
-          .insertInto('mb_key')
-          .values({ path: change.path, path_lc: pathKey(change.path), parent_id: parentId, key_type: change.keyType, ord: Number(ordRow?.ord ?? 0) + 1 })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        keyIds.set(pathKey(change.path), inserted.id);
+        keyOrd ??= lastOf(sqlite, 'mb_key', 'ord') + 1;
+        const inserted = statement(sqlite, 'insert into mb_key (path, path_lc, parent_id, key_type, ord) values (?, ?, ?, ?, ?)').run(
+          change.path,
+          pathKey(change.path),
+          parentId,
+          change.keyType,
+          keyOrd++,
+        );
+        keyIds.set(pathKey(change.path), Number(inserted.lastInsertRowid));
         break;
       }
       case 'deleteKey': {
         const prefix = pathKey(change.path);
-        await db.deleteFrom('mb_key').where('path_lc', '=', prefix).execute();
+        statement(sqlite, 'delete from mb_key where path_lc = ?').run(prefix);
         for (const id of [...keyIds.keys()]) if (id === prefix || id.startsWith(prefix + '/')) keyIds.delete(id);
         break;
       }
       case 'framework':
-        await upsertFramework(db, change.after);
+        upsertFramework(sqlite, change.after);
+        break;
+      case 'mkdir':
+        statement(sqlite, 'insert into directory (path_lc, path) values (?, ?) on conflict do nothing').run(change.path.toLowerCase(), change.path);
         break;
       case 'rmdir':
-        await db.deleteFrom('directory').where('path_lc', '=', change.path.toLowerCase()).execute();
+        statement(sqlite, 'delete from directory where path_lc = ?').run(change.path.toLowerCase());
         break;
       case 'services':
-        await db
-          .updateTable('machine')
-          .set({
-            state_service: change.after.stateService ?? null,
-            perf_counters: change.after.perfCounters ?? null,
-            aspnet_account: change.after.aspnetAccount ? 1 : 0,
-          })
-          .execute();
+        statement(sqlite, 'update machine set state_service = ?, perf_counters = ?, aspnet_account = ?').run(
+          change.after.stateService ?? null,
+          change.after.perfCounters ?? null,
+          change.after.aspnetAccount ? 1 : 0,
+        );
         break;
       case 'windir':
-        await db.updateTable('machine').set({ windir: change.after }).execute();
+        statement(sqlite, 'update machine set windir = ?').run(change.after);
         break;
       case 'setupLog':
-        await db.updateTable('machine').set({ setup_log_counter: change.next }).execute();
+        statement(sqlite, 'update machine set setup_log_counter = ?').run(change.next);
         break;
       case 'grant':
-        await db.insertInto('grant_entry').values({ principal: change.user, version: change.version }).execute();
+        statement(sqlite, 'insert into grant_entry (principal, version) values (?, ?)').run(change.user, change.version);
         break;
     }
   }
-  await flushDirs();
-  await flush();
-}
-
-async function nextOrdinal(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('mb_property').select((eb) => eb.fn.max('ord').as('ord')).executeTakeFirst();
-  return Number(row?.ord ?? 0) + 1;
+  flush();
 }

@@ -20,6 +20,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { Database } from './schema.js';
 import { StoreError } from './errors.js';
+import { linkRaw } from './raw.js';
 
 /** Marks a SQLite file as a regiis-sim machine (`PRAGMA application_id`, "RGIS"). */
 export const APPLICATION_ID = 0x52474953;
@@ -29,6 +30,8 @@ const BUSY_TIMEOUT_MS = 10_000;
 export interface Store {
   readonly file: string;
   readonly db: Kysely<Database>;
+  /** The connection under `db`, for bulk work (raw.ts); the same transactions. */
+  readonly sqlite: BetterSqlite3.Database;
   /** True when this open created the file (and `initialise` filled it). */
   readonly created: boolean;
   /**
@@ -334,10 +337,12 @@ function transaction(db: Kysely<Database>, sqlite: BetterSqlite3.Database, begin
 
 function storeOver(file: string, sqlite: BetterSqlite3.Database, facts: { created: boolean; readOnly: string | undefined }): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  linkRaw(db, sqlite);
   const write = transaction(db, sqlite, 'begin immediate');
   return {
     file,
     db,
+    sqlite,
     ...facts,
     write: facts.readOnly === undefined ? write : async () => {
       throw new StoreError('read-only', `${file}: the machine file is read-only (${facts.readOnly}); this command would change it`);

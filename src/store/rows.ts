@@ -1,18 +1,71 @@
 import type { CustomField, MetabaseKey, Property, XmlForm } from '../metabase/metabase.js';
 import type { KeyRow, NewPropertyRow, PropertyRow } from './schema.js';
 
-/** MULTISZ values are stored as JSON arrays; every other value as its text. */
-export function rowToProperty(row: Pick<PropertyRow, 'name' | 'prop_id' | 'data_type' | 'user_type' | 'attributes' | 'value' | 'xml_form'>): Property {
+/**
+ * MULTISZ values are stored as JSON arrays; every other value as its text. Lists are read back as frozen
+ * arrays, and an `Interner` makes every key that holds the same list share one array: a hosting server
+ * holds 20 000 copies of a handful of ScriptMaps lists, and the core caches what it computes about a list
+ * by its identity (metabase/scriptmaps.ts).
+ */
+export class Interner {
+  private readonly lists = new Map<string, readonly string[]>();
+  private held = 0;
+
+  /** The list a stored value holds; throws `NotAList` when it holds no JSON list of strings. */
+  list(json: string): readonly string[] {
+    const known = this.lists.get(json);
+    if (known) return known;
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      throw new NotAList();
+    }
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new NotAList();
+    const list = Object.freeze(value as string[]);
+    // A file whose lists all differ gains nothing from it: stop remembering past a bound.
+    if (this.held < INTERN_LIMIT) {
+      this.lists.set(json, list);
+      this.held += json.length;
+    }
+    return list;
+  }
+}
+
+/** A stored MULTISZ value that is not a JSON list of strings (the file was damaged or edited by hand). */
+export class NotAList extends Error {
+  constructor() {
+    super('not a valid list');
+  }
+}
+
+/** The most JSON text (in characters) one interner remembers. */
+const INTERN_LIMIT = 32 * 1024 * 1024;
+
+export function rowToProperty(
+  row: Pick<PropertyRow, 'name' | 'prop_id' | 'data_type' | 'user_type' | 'attributes' | 'value' | 'xml_form'>,
+  interner?: Interner,
+): Property {
   const list = row.data_type === 'MULTISZ';
   return {
     name: row.name,
-    value: list ? (JSON.parse(row.value) as string[]) : row.value,
+    value: list ? (interner ? interner.list(row.value) : Object.freeze(JSON.parse(row.value) as string[])) : row.value,
     id: row.prop_id ?? undefined,
     dataType: row.data_type ?? undefined,
     userType: row.user_type ?? undefined,
     attributes: row.attributes ?? undefined,
     xml: textToXmlForm(row.xml_form),
   };
+}
+
+const JSON_TEXT = new WeakMap<readonly string[], string>();
+
+/** The stored text of a list: computed once per frozen (shared) list. */
+export function listJson(list: readonly string[]): string {
+  if (!Object.isFrozen(list)) return JSON.stringify(list);
+  let text = JSON_TEXT.get(list);
+  if (text === undefined) JSON_TEXT.set(list, (text = JSON.stringify(list)));
+  return text;
 }
 
 export function propertyToRow(keyId: number, prop: Property, ord: number): NewPropertyRow {
@@ -26,13 +79,13 @@ export function propertyToRow(keyId: number, prop: Property, ord: number): NewPr
     data_type: list ? 'MULTISZ' : (prop.dataType ?? 'STRING'),
     user_type: prop.userType ?? null,
     attributes: prop.attributes ?? null,
-    value: list ? JSON.stringify(prop.value) : (prop.value as string),
+    value: list ? listJson(prop.value as readonly string[]) : (prop.value as string),
     xml_form: xmlFormToText(prop.xml),
   };
 }
 
 /** `attribute`, `custom`, or `custom -ID -Type` naming the fields the `Custom` element left out. */
-function xmlFormToText(form: XmlForm | undefined): string | null {
+export function xmlFormToText(form: XmlForm | undefined): string | null {
   if (form === undefined) return null;
   if (form.kind === 'attribute') return 'attribute';
   return ['custom', ...form.omitted.map((field) => `-${field}`)].join(' ');
@@ -40,7 +93,7 @@ function xmlFormToText(form: XmlForm | undefined): string | null {
 
 const ATTRIBUTE: XmlForm = { kind: 'attribute' };
 
-function textToXmlForm(text: string | null): XmlForm | undefined {
+export function textToXmlForm(text: string | null): XmlForm | undefined {
   if (text === null) return undefined;
   if (text === 'attribute') return ATTRIBUTE;
   const [kind, ...omitted] = text.split(' ');
