@@ -87,7 +87,7 @@ export async function runAspnetRegiis(store: Store, request: RegiisRequest): Pro
   const transaction = !request.whatIf && mayChangeMachine(request.words) ? store.write : store.read;
   return transaction(async () => {
     // Lazy: the tool reads what it needs before anything is written, and writes only through commitRun.
-    const loaded = await loadMachine(store.db, { lazy: true });
+    const loaded = await loadMachine(store.sqlite, { lazy: true });
     const tool = chooseTool(request.framework, installedVersions(loaded.state));
     const parsed = parseToolArgs(request.words, tool, iisMode(loaded.state) === 'iis5');
     if (!parsed.ok) return { tool, outcome: parseErrorOutcome(parsed.error, tool), changes: [], diff: NO_DIFF, changed: false, recycled: [], written: false };

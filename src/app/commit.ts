@@ -102,15 +102,15 @@ export function describeChanges(changes: readonly Change[]): { kind: string; tex
  */
 export async function commitRun(store: Store, loaded: LoadedMachine, draft: Draft, record: RunRecord, time: string): Promise<string[]> {
   const recycled = recycledApplications(draft, record.restarted);
-  await applyChanges(store.db, loaded, draft.changes);
-  await appendAppEvents(store.db, record.events, time);
+  await applyChanges(store.sqlite, loaded, draft.changes);
+  await appendAppEvents(store.sqlite, record.events, time);
   // A restart stops every worker process; otherwise the changed applications' AppDomains end and their
   // worker processes keep the CLR they loaded (machine.md §5).
-  const running = await loadRuntime(store.db);
+  const running = await loadRuntime(store.sqlite);
   const next = record.restarted
     ? restart(running)
     : recycleApplications(running, recycled, { command: record.command, time, poolOf: (app) => poolOf(draft.metabase, app)?.name });
-  if (next !== running) await saveRuntime(store.db, next);
+  if (next !== running) await saveRuntime(store.sqlite, next);
   const audit = [
     { kind: 'command', text: record.command },
     ...describeChanges(draft.changes),
@@ -120,6 +120,6 @@ export async function commitRun(store: Store, loaded: LoadedMachine, draft: Draf
       ? [{ kind: 'recycle', text: `recycle ${record.restarted ? 'server-wide' : 'changed applications'}: ${recycled.join(', ')}` }]
       : []),
   ];
-  await appendAudit(store.db, audit, time);
+  await appendAudit(store.sqlite, audit, time);
   return recycled;
 }

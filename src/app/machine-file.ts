@@ -1,23 +1,27 @@
-import { type Store, openStore } from '../store/open.js';
+import { type OpenOptions, type Store, openStore } from '../store/open.js';
 import { hasMachine, insertMachine } from '../store/machine-repo.js';
 import { appendAudit } from '../store/log-repo.js';
 import { DEFAULT_PROFILE, type ProfileName, buildProfile } from '../machine/profiles.js';
 import { StoreError } from '../store/errors.js';
-import { sql } from 'kysely';
 import type { Clock } from './clock.js';
 
 /**
  * Opens the machine file; a file that does not exist yet is created with the `win2003` profile (or the one
  * given), complete with its first audit entry, before any other process can see it.
  */
-export async function openMachine(file: string, clock: Clock, profile: ProfileName = DEFAULT_PROFILE): Promise<Store> {
-  const store = await openStore(file, { initialise: (s) => createMachine(s, profile, clock) });
+export async function openMachine(
+  file: string,
+  clock: Clock,
+  profile: ProfileName = DEFAULT_PROFILE,
+  options: Pick<OpenOptions, 'kysely'> = {},
+): Promise<Store> {
+  const store = await openStore(file, { ...options, initialise: (s) => createMachine(s, profile, clock) });
   try {
     // A file that holds a schema but no machine (left by an older regiis-sim killed while creating it) gets
     // one now; checked again inside the write so two processes never both create it.
-    if (!(await store.read(() => hasMachine(store.db)))) {
+    if (!(await store.read(() => hasMachine(store.sqlite)))) {
       await store.write(async () => {
-        if (!(await hasMachine(store.db))) await createMachine(store, profile, clock);
+        if (!(await hasMachine(store.sqlite))) await createMachine(store, profile, clock);
       });
     }
   } catch (error) {
@@ -29,8 +33,8 @@ export async function openMachine(file: string, clock: Clock, profile: ProfileNa
 
 export async function createMachine(store: Store, profile: ProfileName, clock: Clock): Promise<void> {
   const time = clock.now();
-  await insertMachine(store.db, buildProfile(profile), time);
-  await appendAudit(store.db, [{ kind: 'command', text: `machine created from profile ${profile}` }], time);
+  await insertMachine(store.sqlite, buildProfile(profile), time);
+  await appendAudit(store.sqlite, [{ kind: 'command', text: `machine created from profile ${profile}` }], time);
 }
 
 /** `metabase init`: a new machine from a profile; an existing one is replaced only with `force`. */
@@ -39,7 +43,7 @@ export async function initMachine(file: string, profile: ProfileName, force: boo
   try {
     if (store.created) return;
     await store.write(async () => {
-      if (await hasMachine(store.db)) {
+      if (await hasMachine(store.sqlite)) {
         if (!force) throw new StoreError('exists', `${file} already holds a machine; use --force to replace it`);
         await clearMachine(store);
       }
@@ -52,6 +56,8 @@ export async function initMachine(file: string, profile: ProfileName, force: boo
 
 /** Empties every table of the machine (not the schema's own bookkeeping), whatever later migrations added. */
 async function clearMachine(store: Store): Promise<void> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(store.db);
-  for (const { name } of tables.rows) await sql`delete from ${sql.table(name)}`.execute(store.db);
+  const tables = store.sqlite
+    .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`)
+    .all() as { name: string }[];
+  for (const { name } of tables) store.sqlite.prepare(`delete from "${name.replace(/"/g, '""')}"`).run();
 }

@@ -1,4 +1,3 @@
-import yargs from 'yargs';
 import { runAspnetRegiis } from '../app/aspnet-regiis.js';
 import { openMachine } from '../app/machine-file.js';
 import { reportError } from './errors.js';
@@ -31,7 +30,7 @@ export function splitArgv(argv: readonly string[]): { emulator: string[]; tool: 
   return { emulator, tool };
 }
 
-interface EmulatorOptions {
+export interface EmulatorOptions {
   readonly db: string | undefined;
   readonly framework: string | undefined;
   readonly whatIf: boolean;
@@ -42,7 +41,47 @@ interface EmulatorOptions {
   readonly verbose: boolean;
 }
 
-function parseEmulatorOptions(words: string[]): EmulatorOptions {
+/** The emulator's switches, which yargs reads as booleans. */
+const FLAGS = new Set(['what-if', 'json', 'detailed-exitcode', 'crlf', 'verbose']);
+
+/**
+ * The emulator options in their everyday form, read without yargs: each known option at most once, written
+ * `--name value` or `--switch`, every value a plain word. Loading yargs costs a noticeable part of a cold
+ * start, and nearly every run looks like this. Anything else (another spelling, `=`, a repeat, a value
+ * that looks like an option, an unknown option) returns undefined and goes to yargs, which stays the
+ * authority: for every argv this accepts, yargs gives the same options (test/cli/emulator-options.test.ts).
+ */
+export function quickEmulatorOptions(words: readonly string[]): EmulatorOptions | undefined {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    const name = words[i]!.startsWith('--') ? words[i]!.slice(2) : '';
+    if (VALUED.has(name)) {
+      const value = words[i + 1];
+      if (values.has(name) || value === undefined || value === '' || value.startsWith('-')) return undefined;
+      values.set(name, value);
+      i++;
+    } else if (FLAGS.has(name) && !flags.has(name)) {
+      flags.add(name);
+    } else {
+      return undefined;
+    }
+  }
+  return {
+    db: values.get('db'),
+    framework: values.get('framework'),
+    whatIf: flags.has('what-if'),
+    json: flags.has('json'),
+    detailedExitcode: flags.has('detailed-exitcode'),
+    now: values.get('now'),
+    crlf: flags.has('crlf'),
+    verbose: flags.has('verbose'),
+  };
+}
+
+/** The emulator options as yargs reads them (loaded only for the forms `quickEmulatorOptions` leaves). */
+export async function parseEmulatorOptions(words: string[]): Promise<EmulatorOptions> {
+  const { default: yargs } = await import('yargs');
   let failure: string | undefined;
   const args = yargs(words)
     .parserConfiguration({ 'short-option-groups': false, 'camel-case-expansion': true })
@@ -83,14 +122,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const split = splitArgv(argv);
     let options: EmulatorOptions;
     try {
-      options = parseEmulatorOptions(split.emulator);
+      options = quickEmulatorOptions(split.emulator) ?? (await parseEmulatorOptions(split.emulator));
     } catch (error) {
       if (!(error instanceof EmulatorUsageError)) throw error;
       io.err(`${PROGRAM}: ${error.message} (emulator options: --db FILE --framework V --what-if --json --detailed-exitcode --now ISO --crlf --verbose)\n`);
       return 1;
     }
     const clock = clockFrom(options.now, io);
-    const store = await openMachine(dbFile(options.db, io), clock);
+    // The tool runs on the raw connection only: no Kysely to load.
+    const store = await openMachine(dbFile(options.db, io), clock, undefined, { kysely: false });
     try {
       const framework = options.framework ?? (io.env.REGIIS_FRAMEWORK || undefined);
       const result = await runAspnetRegiis(store, { words: split.tool, framework, whatIf: options.whatIf, clock });

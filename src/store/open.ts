@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { Database } from './schema.js';
 import { StoreError } from './errors.js';
@@ -29,6 +29,7 @@ const BUSY_TIMEOUT_MS = 10_000;
 
 export interface Store {
   readonly file: string;
+  /** Kysely over the connection (not there when the store was opened with `kysely: false`). */
   readonly db: Kysely<Database>;
   /** The connection under `db`, for bulk work (raw.ts); the same transactions. */
   readonly sqlite: BetterSqlite3.Database;
@@ -51,11 +52,18 @@ export interface OpenOptions {
   readonly create?: boolean;
   /** Fills a new file, in the transaction that creates its schema, before the file appears under its name. */
   readonly initialise?: (store: Store) => Promise<void>;
+  /**
+   * False: no Kysely instance (`db`), only the raw connection. Loading Kysely costs more than the rest of a
+   * run of `aspnet_regiis -lv` on a small machine; the tool's path uses the raw repositories only. (Creating
+   * or migrating a file loads it all the same.)
+   */
+  readonly kysely?: boolean;
 }
 
+/** Loads the listed migrations (they, and Kysely, are loaded only when a file needs migrating). */
 class ListedMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { ...MIGRATIONS };
+    return Object.fromEntries(await Promise.all(Object.entries(MIGRATIONS).map(async ([name, load]) => [name, await load()] as const)));
   }
 }
 
@@ -72,10 +80,11 @@ class ListedMigrations implements MigrationProvider {
  */
 export async function openStore(file: string, options: OpenOptions = {}): Promise<Store> {
   const path = resolve(file);
-  if (existsSync(path)) return openExisting(file, path, false);
+  const kysely = options.kysely !== false;
+  if (existsSync(path)) return openExisting(file, path, false, kysely);
   if (options.create === false) throw new StoreError('cannot-open', `${file}: no such machine file`);
   const created = await createFile(file, path, options.initialise);
-  return openExisting(file, path, created);
+  return openExisting(file, path, created, kysely);
 }
 
 /** Write permission as the user meant it: the access check, and at least one write bit (root ignores the bits). */
@@ -100,7 +109,7 @@ async function createFile(file: string, path: string, initialise: OpenOptions['i
   const temp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.new`);
   try {
     const sqlite = connect(file, temp, false);
-    const store = storeOver(file, sqlite, { created: true, readOnly: undefined });
+    const store = storeOver(file, sqlite, { created: true, readOnly: undefined }, await kyselyOver(sqlite));
     try {
       await store.write(async () => {
         sqlite.pragma(`application_id = ${APPLICATION_ID}`);
@@ -189,19 +198,22 @@ export function connectForReading(file: string): BetterSqlite3.Database {
   return connectExisting(file, path).sqlite;
 }
 
-async function openExisting(file: string, path: string, created: boolean): Promise<Store> {
+async function openExisting(file: string, path: string, created: boolean, kysely: boolean): Promise<Store> {
   const { sqlite, readOnly } = connectExisting(file, path);
-  const store = storeOver(file, sqlite, { created, readOnly });
+  let store: Store | undefined;
   try {
+    store = storeOver(file, sqlite, { created, readOnly }, kysely ? await kyselyOver(sqlite) : undefined);
     const schema = schemaState(file, sqlite);
     if (schema === 'older') {
       if (sqlite.readonly) throw new StoreError('read-only', `${file}: written by an older regiis-sim and needs upgrading, but it is read-only (${readOnly})`);
       // All pending migrations and their records commit together, or none does. A read-only file is upgraded
       // in its in-memory copy only.
-      await transaction(store.db, sqlite, 'begin immediate')(() => migrate(store.db, file));
+      const db = kysely ? store.db : await kyselyOver(sqlite);
+      await transaction(sqlite, 'begin immediate')(() => migrate(db, file));
     }
   } catch (error) {
-    await store.close();
+    if (store) await store.close();
+    else if (sqlite.open) sqlite.close();
     throw error;
   }
   return store;
@@ -305,58 +317,69 @@ function schemaState(file: string, sqlite: BetterSqlite3.Database): 'current' | 
   }
 }
 
-function transaction(db: Kysely<Database>, sqlite: BetterSqlite3.Database, begin: 'begin' | 'begin immediate') {
+/** Transactions on the raw connection (Kysely, when there is one, runs on the same connection, inside them). */
+function transaction(sqlite: BetterSqlite3.Database, begin: 'begin' | 'begin immediate') {
   return async <T>(work: () => Promise<T>): Promise<T> => {
-    await sql.raw(begin).execute(db);
+    sqlite.exec(begin);
     let result: T;
     try {
       result = await work();
     } catch (error) {
-      if (sqlite.inTransaction) await sql`rollback`.execute(db);
+      if (sqlite.inTransaction) sqlite.exec('rollback');
       throw error;
     }
     if (begin === 'begin') {
       // A read only releases its snapshot: what it read stands even when SQLite, having met a damaged page
       // (doctor reads those on purpose), refuses the COMMIT.
       try {
-        if (sqlite.inTransaction) await sql`commit`.execute(db);
+        if (sqlite.inTransaction) sqlite.exec('commit');
       } catch {
-        if (sqlite.inTransaction) await sql`rollback`.execute(db);
+        if (sqlite.inTransaction) sqlite.exec('rollback');
       }
       return result;
     }
     try {
-      await sql`commit`.execute(db);
+      sqlite.exec('commit');
     } catch (error) {
-      if (sqlite.inTransaction) await sql`rollback`.execute(db);
+      if (sqlite.inTransaction) sqlite.exec('rollback');
       throw error;
     }
     return result;
   };
 }
 
-function storeOver(file: string, sqlite: BetterSqlite3.Database, facts: { created: boolean; readOnly: string | undefined }): Store {
+/** A Kysely instance over an open connection, Kysely loaded on demand. */
+async function kyselyOver(sqlite: BetterSqlite3.Database): Promise<Kysely<Database>> {
+  const { Kysely, SqliteDialect } = await import('kysely');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   linkRaw(db, sqlite);
-  const write = transaction(db, sqlite, 'begin immediate');
+  return db;
+}
+
+function storeOver(file: string, sqlite: BetterSqlite3.Database, facts: { created: boolean; readOnly: string | undefined }, db: Kysely<Database> | undefined): Store {
+  const write = transaction(sqlite, 'begin immediate');
   return {
     file,
-    db,
+    get db(): Kysely<Database> {
+      if (!db) throw new Error('internal: this store was opened without Kysely (openStore { kysely: false }); use store.sqlite');
+      return db;
+    },
     sqlite,
     ...facts,
     write: facts.readOnly === undefined ? write : async () => {
       throw new StoreError('read-only', `${file}: the machine file is read-only (${facts.readOnly}); this command would change it`);
     },
-    read: transaction(db, sqlite, 'begin'),
-    // Kysely closes the connection only if it ever used it: a store refused at open never did.
+    read: transaction(sqlite, 'begin'),
+    // Kysely's destroy only closes the connection if Kysely ever ran a query on it: close it here.
     close: async () => {
-      await db.destroy();
+      if (db) await db.destroy();
       if (sqlite.open) sqlite.close();
     },
   };
 }
 
 async function migrate(db: Kysely<Database>, file: string): Promise<void> {
+  const { Migrator } = await import('kysely');
   const migrator = new Migrator({ db, provider: new ListedMigrations() });
   const { error } = await migrator.migrateToLatest();
   if (error) throw new StoreError('cannot-open', `${file}: cannot bring the schema up to date (${(error as Error).message})`);

@@ -131,7 +131,7 @@ describe('several processes on one machine file', () => {
     sqlite.pragma(`application_id = ${APPLICATION_ID}`);
     const first = Object.keys(MIGRATIONS).sort()[0]!;
     const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const migrated = await new Migrator({ db: old, provider: { getMigrations: async (): Promise<Record<string, Migration>> => ({ [first]: MIGRATIONS[first]! }) } }).migrateToLatest();
+    const migrated = await new Migrator({ db: old, provider: { getMigrations: async (): Promise<Record<string, Migration>> => ({ [first]: await MIGRATIONS[first]!() }) } }).migrateToLatest();
     expect(migrated.error).toBeUndefined();
     await old.destroy();
 
