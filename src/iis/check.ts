@@ -1,6 +1,6 @@
 import { asList } from '../metabase/metabase.js';
 import { pathKey, selfAndAncestors, toolPath } from '../metabase/paths.js';
-import { entryVersion, hasAspNet, isMixed, listVersion, listVersions, parseEntry } from '../metabase/scriptmaps.js';
+import { entryVersion, hasAspNet, isMixed, listVersion, listVersions, parseEntries } from '../metabase/scriptmaps.js';
 import { type MachineState, hasIis6, iisMode, registeredVersions } from '../machine/machine.js';
 import { compareVersions, compatible, highest, isFrameworkVersion, majorOf } from '../regiis/frameworks.js';
 import { poolMembers } from './admin.js';
@@ -102,7 +102,7 @@ function poolConflicts(state: MachineState): Finding[] {
 
 /** The processor an application's list names for a version (the first such entry). */
 function processorFor(list: readonly string[], version: string): string | undefined {
-  return list.map(parseEntry).find((entry) => entryVersion(entry) === version)?.processor;
+  return parseEntries(list).find((entry) => entryVersion(entry) === version)?.processor;
 }
 
 /** Applications mapped to a version that is not registered, whose files are missing, or whose extension is prohibited. */

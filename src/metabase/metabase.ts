@@ -65,6 +65,8 @@ export function inherits(prop: Property): boolean {
 export class Metabase {
   private readonly keys = new Map<string, MetabaseKey>();
   private readonly children = new Map<string, string[]>();
+  /** The applications in tree order, until the next change (a read-only command asks several times). */
+  private apps: MetabaseKey[] | undefined;
 
   constructor(keys: Iterable<MetabaseKey> = []) {
     for (const key of keys) this.put(key);
@@ -82,15 +84,16 @@ export class Metabase {
     return this.keys.has(pathKey(path));
   }
 
-  /** Adds or replaces a key; a new key goes after its existing siblings. */
-  put(key: MetabaseKey): void {
-    const id = pathKey(key.path);
+  /** Adds or replaces a key; a new key goes after its existing siblings. `id`: its `pathKey`, when known. */
+  put(key: MetabaseKey, id: string = pathKey(key.path)): void {
+    this.apps = undefined;
     if (!this.keys.has(id)) {
-      const parent = parentPath(key.path);
+      // The parent's identity is a prefix of the key's (cut at a slash, which lower-casing leaves alone).
+      const parent = parentPath(id);
       if (parent !== undefined) {
-        const siblings = this.children.get(pathKey(parent));
+        const siblings = this.children.get(parent);
         if (siblings) siblings.push(id);
-        else this.children.set(pathKey(parent), [id]);
+        else this.children.set(parent, [id]);
       }
     }
     this.keys.set(id, key);
@@ -98,6 +101,7 @@ export class Metabase {
 
   /** Removes a key and everything below it; returns the removed keys, parents first. */
   remove(path: string): MetabaseKey[] {
+    this.apps = undefined;
     const removed = [...this.walk(path)];
     for (const key of removed) {
       this.keys.delete(pathKey(key.path));
@@ -149,11 +153,11 @@ export class Metabase {
    */
   effective(path: string, name: string): { readonly property: Property; readonly from: string } | undefined {
     const id = name.toLowerCase();
-    let first = true;
-    for (const p of selfAndAncestors(path)) {
-      const prop = this.keys.get(pathKey(p))?.properties.get(id);
-      if (prop && (first || inherits(prop))) return { property: prop, from: this.get(p)!.path };
-      first = false;
+    // Up the ancestors' identities, each a prefix of the key's (no list of paths, no lower-casing each).
+    for (let at: string | undefined = pathKey(path), first = true; at !== undefined; at = parentPath(at), first = false) {
+      const key = this.keys.get(at);
+      const prop = key?.properties.get(id);
+      if (prop && (first || inherits(prop))) return { property: prop, from: key!.path };
     }
     return undefined;
   }
@@ -178,8 +182,13 @@ export class Metabase {
     return undefined;
   }
 
-  *applications(): Generator<MetabaseKey> {
-    for (const key of this.all()) if (this.isApplication(key)) yield key;
+  /** Every application, in tree order. */
+  applications(): IterableIterator<MetabaseKey> {
+    if (!this.apps) {
+      this.apps = [];
+      for (const key of this.all()) if (this.isApplication(key)) this.apps.push(key);
+    }
+    return this.apps.values();
   }
 }
 

@@ -30,8 +30,17 @@ export function isAspNetEntry(entry: ScriptMapEntry): boolean {
   return fileName(entry.processor).toLowerCase() === 'aspnet_isapi.dll';
 }
 
+const ENTRY_VERSIONS = new WeakMap<ScriptMapEntry, string | null>();
+
 /** The version named by the processor's folder (`...\v2.0.50727\aspnet_isapi.dll`); undefined if not ASP.NET. */
 export function entryVersion(entry: ScriptMapEntry): string | undefined {
+  if (!Object.isFrozen(entry)) return computeEntryVersion(entry);
+  let version = ENTRY_VERSIONS.get(entry);
+  if (version === undefined) ENTRY_VERSIONS.set(entry, (version = computeEntryVersion(entry) ?? null));
+  return version ?? undefined;
+}
+
+function computeEntryVersion(entry: ScriptMapEntry): string | undefined {
   if (!isAspNetEntry(entry)) return undefined;
   const parts = entry.processor.split(/[\\/]/);
   const folder = parts[parts.length - 2] ?? '';
@@ -60,17 +69,23 @@ function cached<T>(cache: WeakMap<readonly string[], T>, list: readonly string[]
   return value;
 }
 
+const ENTRIES = new WeakMap<readonly string[], readonly ScriptMapEntry[]>();
 const VERSIONS = new WeakMap<readonly string[], readonly string[]>();
 const HAS_ASPNET = new WeakMap<readonly string[], boolean>();
 const MOVED = new WeakMap<readonly string[], Map<string, readonly string[]>>();
 const REMOVED = new WeakMap<readonly string[], readonly string[]>();
 
+/** A list's entries, parsed (once per shared list). */
+export function parseEntries(list: readonly string[]): readonly ScriptMapEntry[] {
+  return cached(ENTRIES, list, () => Object.freeze(list.map((text) => Object.freeze(parseEntry(text)))));
+}
+
 /** The distinct versions a list's ASP.NET entries name, in ascending order. */
 export function listVersions(list: readonly string[]): string[] {
   const versions = cached(VERSIONS, list, () => {
     const found = new Set<string>();
-    for (const text of list) {
-      const v = entryVersion(parseEntry(text));
+    for (const entry of parseEntries(list)) {
+      const v = entryVersion(entry);
       if (v !== undefined) found.add(v);
     }
     return [...found].sort(compareVersions);
@@ -85,7 +100,7 @@ export function listVersion(list: readonly string[]): string | undefined {
 }
 
 export const hasAspNet = (list: readonly string[]): boolean =>
-  cached(HAS_ASPNET, list, () => list.some((text) => isAspNetEntry(parseEntry(text))));
+  cached(HAS_ASPNET, list, () => parseEntries(list).some(isAspNetEntry));
 
 /** A list whose ASP.NET entries name two versions (possible after hand edits). */
 export const isMixed = (list: readonly string[]): boolean => listVersions(list).length > 1;
@@ -136,15 +151,11 @@ export function removeAspNet(list: readonly string[]): readonly string[] {
 /** The entry that handles `extension` in a list, if any (extensions compare case-insensitively). */
 export function entryFor(list: readonly string[], extension: string): ScriptMapEntry | undefined {
   const ext = extension.toLowerCase();
-  for (const text of list) {
-    const entry = parseEntry(text);
-    if (entry.extension.toLowerCase() === ext) return entry;
-  }
-  return undefined;
+  return parseEntries(list).find((entry) => entry.extension.toLowerCase() === ext);
 }
 
 export const sameList = (a: readonly string[], b: readonly string[]): boolean =>
-  a.length === b.length && a.every((text, i) => text === b[i]);
+  a === b || (a.length === b.length && a.every((text, i) => text === b[i]));
 
 /** What happened to a list's entries, matched by extension: moved (same extension, new text), added, dropped. */
 export interface EntryDelta {

@@ -72,10 +72,13 @@ function readAllRows(sqlite: Sqlite, interner: Interner): Map<number, Property[]
 }
 
 /**
- * Reads one at a time until this many of a kind (one property of a key, one key's row, one directory); then
- * the whole column, table or file system is read at once. `-lv` reads one list; `-lk` reads every key's.
+ * Point reads cost a few microseconds each, reading a whole column or table about one per row: a lazy read
+ * switches to reading everything once it has asked for a quarter of the rows there are (and never before
+ * this many). `-lv` reads one list; `-lk` reads every key's; `-i` asks whether 10 000 site homes exist
+ * among 100 000 directories, one by one.
  */
 const READS_BEFORE_BULK = 256;
+const bulkAfter = (rows: number): number => Math.max(READS_BEFORE_BULK, Math.ceil(rows / 4));
 
 /**
  * The store side of lazy properties. A property name is read key by key at first, then as a whole column
@@ -85,7 +88,7 @@ const READS_BEFORE_BULK = 256;
  */
 class StoredProperties implements PropertySource {
   private readonly columns = new Map<string, Map<number, Property>>();
-  private readonly points = new Map<string, Map<number, Property | undefined>>();
+  private readonly points = new Map<string, { readonly read: Map<number, Property | undefined>; limit: number }>();
   private rows: Map<number, Property[]> | undefined;
   private rowReads = 0;
 
@@ -98,14 +101,18 @@ class StoredProperties implements PropertySource {
     const column = this.columns.get(name);
     if (column) return column.get(handle);
     let points = this.points.get(name);
-    if (!points) this.points.set(name, (points = new Map()));
-    if (points.has(handle)) return points.get(handle);
-    if (points.size >= READS_BEFORE_BULK) return this.column(name).get(handle);
+    if (!points) this.points.set(name, (points = { read: new Map(), limit: READS_BEFORE_BULK }));
+    if (points.read.has(handle)) return points.read.get(handle);
+    if (points.read.size >= points.limit) {
+      const count = statement(this.sqlite, 'select count(*) from mb_property where name_lc = ?').pluck().get(name) as number;
+      points.limit = Math.max(points.limit, bulkAfter(count));
+      if (points.read.size >= points.limit) return this.column(name).get(handle);
+    }
     const row = statement(this.sqlite, `select ${PROPERTY_COLUMNS} from mb_property where key_id = ? and name_lc = ?`).raw(true).get(handle, name) as
       | RawProperty
       | undefined;
     const prop = row ? toProperty(this.sqlite, handle, row, this.interner) : undefined;
-    points.set(handle, prop);
+    points.read.set(handle, prop);
     return prop;
   }
 
@@ -127,34 +134,53 @@ class StoredProperties implements PropertySource {
 }
 
 /**
- * The virtual file system, read when first used: a few "does it exist" questions are answered one by one;
- * listing, changing, or many questions read every directory at once. A server has as many directories as
- * keys, and most runs never look at them.
+ * The virtual file system, read when first used. "Does it exist" is answered one directory at a time
+ * (then, past a quarter of them, by reading them all); new and removed directories are kept aside until
+ * something lists the whole file system, so that `-i` creating a client script folder under each of
+ * 10 000 sites reads 10 000 rows, not 100 000. Ordered exactly as a Map loaded first and changed after.
  */
 class StoredDirectories extends Map<string, string> {
   private loaded = false;
   private readonly known = new Map<string, string | undefined>();
+  private limit = READS_BEFORE_BULK;
+  /** Changes before the load: a path, or null for a removed directory. */
+  private readonly edits = new Map<string, string | null>();
+  /** Directories that did not exist and were created, in order: they come after the loaded ones. */
+  private readonly tail = new Set<string>();
 
   constructor(private readonly sqlite: Sqlite) {
     super();
   }
 
-  /** Reads every directory (once). */
+  /** Reads every directory (once), then applies the changes kept aside. */
   load(): this {
-    if (!this.loaded) {
-      this.loaded = true;
-      const query = statement(this.sqlite, 'select path_lc, path from directory order by path_lc').raw(true);
-      for (const [lc, path] of query.iterate() as Iterable<[string, string]>) super.set(lc, path);
+    if (this.loaded) return this;
+    this.loaded = true;
+    const query = statement(this.sqlite, 'select path_lc, path from directory order by path_lc').raw(true);
+    for (const [lc, path] of query.iterate() as Iterable<[string, string]>) super.set(lc, path);
+    for (const [lc, path] of this.edits) {
+      if (path === null) super.delete(lc);
+      else if (!this.tail.has(lc)) super.set(lc, path);
     }
+    for (const lc of this.tail) {
+      super.delete(lc);
+      super.set(lc, this.edits.get(lc)!);
+    }
+    this.edits.clear();
+    this.tail.clear();
     return this;
   }
 
   override get(lc: string): string | undefined {
     if (this.loaded) return super.get(lc);
+    if (this.edits.has(lc)) return this.edits.get(lc) ?? undefined;
     if (!this.known.has(lc)) {
-      if (this.known.size >= READS_BEFORE_BULK) return this.load().get(lc);
-      const row = statement(this.sqlite, 'select path from directory where path_lc = ?').raw(true).get(lc) as [string] | undefined;
-      this.known.set(lc, row?.[0]);
+      if (this.known.size >= this.limit) {
+        const last = statement(this.sqlite, 'select max(rowid) from directory').pluck().get() as number | null;
+        this.limit = Math.max(this.limit, bulkAfter(last ?? 0));
+        if (this.known.size >= this.limit) return this.load().get(lc);
+      }
+      this.known.set(lc, statement(this.sqlite, 'select path from directory where path_lc = ?').pluck().get(lc) as string | undefined);
     }
     return this.known.get(lc);
   }
@@ -164,17 +190,27 @@ class StoredDirectories extends Map<string, string> {
   }
 
   override set(lc: string, path: string): this {
-    this.load();
-    return super.set(lc, path);
+    if (this.loaded) return super.set(lc, path);
+    if (!this.has(lc)) {
+      this.tail.delete(lc);
+      this.tail.add(lc);
+    }
+    this.edits.set(lc, path);
+    return this;
   }
 
   override delete(lc: string): boolean {
-    this.load();
-    return super.delete(lc);
+    if (this.loaded) return super.delete(lc);
+    if (!this.has(lc)) return false;
+    this.edits.set(lc, null);
+    this.tail.delete(lc);
+    return true;
   }
 
   override clear(): void {
     this.loaded = true;
+    this.edits.clear();
+    this.tail.clear();
     super.clear();
   }
 
@@ -224,11 +260,11 @@ export async function loadMachine(db: Db, options: LoadOptions = {}): Promise<Lo
   const keyIds = new Map<string, number>();
   const metabase = new Metabase();
   const keys = statement(sqlite, 'select id, path, path_lc, key_type, xml_comments from mb_key order by ord').raw(true);
-  for (const [id, path, lc, keyType, comments] of keys.iterate() as Iterable<[number, string, string, string, string | null]>) {
+  for (const [id, path, lc, keyType, comments] of keys.all() as [number, string, string, string, string | null][]) {
     keyIds.set(lc, id);
     const properties = source ? LazyProperties.of(source, id) : new Map((rows!.get(id) ?? []).map((p) => [p.name.toLowerCase(), p]));
     const parsed = commentsOf(path, comments);
-    metabase.put(parsed === undefined ? { path, keyType, properties } : { path, keyType, properties, comments: parsed });
+    metabase.put(parsed === undefined ? { path, keyType, properties } : { path, keyType, properties, comments: parsed }, lc);
   }
 
   const frameworks = new Map<FrameworkVersion, FrameworkState>();

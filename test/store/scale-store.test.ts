@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { fixedClock } from '../../src/app/clock.js';
 import { generateMachine } from '../../src/app/generate.js';
@@ -76,6 +77,39 @@ describe('a generated server in the store', () => {
         lazy.set('z:\\new', 'Z:\\New');
         expect(lazy.delete('z:\\new')).toBe(true);
         expect(lazy.size).toBe(eager.directories.size);
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('the lazy file system keeps changes aside and orders them as a Map changed after loading', async ({ db }) => {
+    const store = await openMachine(db, clock);
+    try {
+      await generateMachine(store, { sites: 3, seed: 2 }, clock, 'metabase generate');
+      await store.read(async () => {
+        const existing = [...(await loadMachine(store.sqlite)).state.directories.keys()].slice(0, 6);
+        const candidates = [...existing, 'z:\\a', 'z:\\b', 'z:\\c'];
+        const op = fc.tuple(fc.constantFrom('set', 'delete', 'get'), fc.constantFrom(...candidates), fc.nat(3));
+        await fc.assert(
+          fc.asyncProperty(fc.array(op, { maxLength: 15 }), fc.nat(15), async (ops, listAt) => {
+            const plain = new Map((await loadMachine(store.sqlite)).state.directories);
+            const lazy = (await loadMachine(store.sqlite, { lazy: true })).state.directories;
+            for (const [i, [kind, lc, n]] of ops.entries()) {
+              if (i === listAt) expect([...lazy]).toEqual([...plain]);
+              if (kind === 'set') {
+                lazy.set(lc, `${lc.toUpperCase()}#${n}`);
+                plain.set(lc, `${lc.toUpperCase()}#${n}`);
+              } else if (kind === 'delete') {
+                expect(lazy.delete(lc)).toBe(plain.delete(lc));
+              } else {
+                expect(lazy.get(lc)).toBe(plain.get(lc));
+              }
+            }
+            expect([...lazy]).toEqual([...plain]);
+          }),
+          { numRuns: 60 },
+        );
       });
     } finally {
       await store.close();

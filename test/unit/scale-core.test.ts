@@ -5,7 +5,8 @@ import { buildProfile, iisDefaultScriptMaps } from '../../src/machine/profiles.j
 import { addVirtualDirectory } from '../../src/iis/admin.js';
 import { recycledApplications } from '../../src/iis/recycle.js';
 import { property } from '../../src/metabase/metabase.js';
-import { hasAspNet, listVersion, listVersions, moveList, removeAspNet } from '../../src/metabase/scriptmaps.js';
+import { entryFor, entryVersion, hasAspNet, listVersion, listVersions, moveList, parseEntries, parseEntry, removeAspNet } from '../../src/metabase/scriptmaps.js';
+import { Metabase } from '../../src/metabase/metabase.js';
 
 /** The rules that keep big servers fast must not change what they compute. */
 
@@ -43,6 +44,27 @@ describe('list functions cached by identity', () => {
     expect(listVersion(list)).toBeUndefined();
   });
 
+  it('parse a shared list once into frozen entries, with the versions a fresh parse gives', () => {
+    const entries = parseEntries(v11);
+    expect(parseEntries(v11)).toBe(entries);
+    expect(entries).toEqual(v11.map(parseEntry));
+    expect(entries.every((e) => Object.isFrozen(e))).toBe(true);
+    expect(entries.map(entryVersion)).toEqual(v11.map((t) => entryVersion(parseEntry(t))));
+    expect(entryFor(v11, '.ASPX')).toBe(entries.find((e) => e.extension === '.aspx'));
+  });
+});
+
+describe('Metabase.applications', () => {
+  it('answers from its list until the tree changes', () => {
+    const metabase = new Metabase(buildProfile('win2003').metabase.all());
+    expect([...metabase.applications()].map((k) => k.path)).toEqual(['/LM/W3SVC/1/ROOT']);
+    metabase.put({ path: '/LM/W3SVC/1/ROOT/App', keyType: 'IIsWebVirtualDir', properties: new Map([['approot', property('AppRoot', '/LM/W3SVC/1/ROOT/App')]]) });
+    expect([...metabase.applications()].map((k) => k.path)).toEqual(['/LM/W3SVC/1/ROOT', '/LM/W3SVC/1/ROOT/App']);
+    metabase.put({ ...metabase.get('/LM/W3SVC/1/ROOT')!, properties: new Map() });
+    expect([...metabase.applications()].map((k) => k.path)).toEqual(['/LM/W3SVC/1/ROOT/App']);
+    metabase.remove('/LM/W3SVC/1/ROOT/App');
+    expect([...metabase.applications()]).toEqual([]);
+  });
 });
 
 describe('Draft.rmdirs', () => {
