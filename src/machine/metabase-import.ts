@@ -1,6 +1,6 @@
 import { Metabase, type MetabaseKey, type Property, asList } from '../metabase/metabase.js';
 import { isAtOrBelow, lastSegment, parentPath, pathKey, selfAndAncestors } from '../metabase/paths.js';
-import { entryVersion, parseEntry } from '../metabase/scriptmaps.js';
+import { entryVersion, parseEntries } from '../metabase/scriptmaps.js';
 import { UNTYPED_KEY } from '../metabase/xml/format.js';
 import { type FrameworkVersion, compareVersions, highest, isFrameworkVersion } from '../regiis/frameworks.js';
 import { moveServicesFrom } from '../regiis/registration.js';
@@ -79,8 +79,8 @@ const ASPNET_DEPENDENCY = /^ASP\.NET v(\d+\.\d+\.\d+)(;|$)/i;
 export function frameworksNamed(keys: Iterable<MetabaseKey>): FrameworkVersion[] {
   const named = new Set<string>();
   for (const key of keys) {
-    for (const entry of asList(key.properties.get('scriptmaps')?.value)) {
-      const version = entryVersion(parseEntry(entry));
+    for (const entry of parseEntries(asList(key.properties.get('scriptmaps')?.value))) {
+      const version = entryVersion(entry);
       if (version !== undefined) named.add(version);
     }
     for (const entry of asList(key.properties.get('websvcextrestrictionlist')?.value)) {
@@ -155,8 +155,8 @@ const WINDIR_OF_PROCESSOR = [
  */
 export function windirNamed(keys: Iterable<MetabaseKey>): string | undefined {
   for (const key of keys) {
-    for (const entry of asList(key.properties.get('scriptmaps')?.value)) {
-      const processor = parseEntry(entry).processor;
+    for (const entry of parseEntries(asList(key.properties.get('scriptmaps')?.value))) {
+      const processor = entry.processor;
       for (const pattern of WINDIR_OF_PROCESSOR) {
         const found = pattern.exec(processor)?.[1];
         if (found !== undefined) return found;

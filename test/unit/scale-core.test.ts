@@ -7,6 +7,7 @@ import { recycledApplications } from '../../src/iis/recycle.js';
 import { property } from '../../src/metabase/metabase.js';
 import { entryFor, entryVersion, hasAspNet, listVersion, listVersions, moveList, parseEntries, parseEntry, removeAspNet } from '../../src/metabase/scriptmaps.js';
 import { Metabase } from '../../src/metabase/metabase.js';
+import { parseMetabaseXml } from '../../src/metabase/xml/read.js';
 
 /** The rules that keep big servers fast must not change what they compute. */
 
@@ -51,6 +52,26 @@ describe('list functions cached by identity', () => {
     expect(entries.every((e) => Object.isFrozen(e))).toBe(true);
     expect(entries.map(entryVersion)).toEqual(v11.map((t) => entryVersion(parseEntry(t))));
     expect(entryFor(v11, '.ASPX')).toBe(entries.find((e) => e.extension === '.aspx'));
+  });
+});
+
+describe('MetaBase.xml reader', () => {
+  it('gives keys with the same list one shared frozen array', () => {
+    const list = (v: string) => `".aspx,C:\\WINDOWS\\Microsoft.NET\\Framework\\${v}\\aspnet_isapi.dll,1,GET,HEAD,POST,DEBUG
+			.asmx,C:\\x.dll,1"`;
+    const xml = [
+      '<?xml version ="1.0"?>',
+      '<configuration xmlns="urn:microsoft-catalog:XML_Metabase_V64_0">',
+      '<MBProperty>',
+      ...['A', 'B', 'C'].map((name, i) => `<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1/ROOT/${name}"\n\t\tScriptMaps=${list(i === 2 ? 'v4.0.30319' : 'v2.0.50727')}\n\t>\n</IIsWebVirtualDir>`),
+      '</MBProperty>',
+      '</configuration>',
+    ].join('\n');
+    const [a, b, c] = parseMetabaseXml(xml).keys.map((k) => k.properties.get('scriptmaps')!.value as readonly string[]);
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(a).toEqual(['.aspx,C:\\WINDOWS\\Microsoft.NET\\Framework\\v2.0.50727\\aspnet_isapi.dll,1,GET,HEAD,POST,DEBUG', '.asmx,C:\\x.dll,1']);
   });
 });
 

@@ -88,6 +88,8 @@ class MetabaseXmlReader {
   private readonly scanner = new RawValueScanner();
   private readonly decoder = new ChunkDecoder();
   private readonly keys: MetabaseKey[] = [];
+  /** One frozen list per distinct raw MULTISZ text: a hosting server's file repeats a few lists thousands of times. */
+  private readonly lists = new Map<string, readonly string[]>();
   private readonly seen = new Map<string, number>();
   private layout: Layout | undefined;
   private depth = 0;
@@ -303,7 +305,7 @@ class MetabaseXmlReader {
     const properties = new Map<string, Property>();
     names.forEach((name, i) => {
       if (name === 'Location') return;
-      this.addProperty(properties, attributeProperty(name, tag.attributes[name]!, raw(i)));
+      this.addProperty(properties, attributeProperty(name, tag.attributes[name]!, raw(i), this.lists));
     });
     this.key = { path, keyType: tag.name, properties, comments: this.comments.length > 0 ? this.comments : undefined };
     this.comments = [];
@@ -329,7 +331,7 @@ class MetabaseXmlReader {
     const list = type !== undefined ? type.toUpperCase() === 'MULTISZ' : schema ? schema.dataType === 'MULTISZ' : rawValue !== undefined;
     this.addProperty(this.key!.properties, {
       name,
-      value: valueOf(attrs.Value ?? '', rawValue, list),
+      value: valueOf(attrs.Value ?? '', rawValue, list, this.lists),
       id: id ?? schema?.id,
       dataType: type ?? schema?.dataType,
       userType: attrs.UserType,
@@ -359,15 +361,27 @@ class MetabaseXmlReader {
  * A property written as an attribute. Its type comes from the schema; an attribute the schema does not know
  * is a list when its value spans lines, as IIS writes MULTISZ values.
  */
-function attributeProperty(name: string, value: string, raw: string | undefined): Property {
+function attributeProperty(name: string, value: string, raw: string | undefined, lists: Map<string, readonly string[]>): Property {
   const schema = schemaOf(name);
   const list = schema ? schema.dataType === 'MULTISZ' : raw !== undefined;
-  return { name, value: valueOf(value, raw, list), id: schema?.id, dataType: schema?.dataType, xml: ATTRIBUTE };
+  return { name, value: valueOf(value, raw, list, lists), id: schema?.id, dataType: schema?.dataType, xml: ATTRIBUTE };
 }
 
+/** The most distinct lists one reader shares. */
+const SHARED_LISTS = 4096;
+
 /** A value as the program keeps it: a list from the raw lines, or the text the parser normalised. */
-function valueOf(value: string, raw: string | undefined, list: boolean): Property['value'] {
+function valueOf(value: string, raw: string | undefined, list: boolean, lists: Map<string, readonly string[]>): Property['value'] {
   if (!list) return unshiftIllegal(value);
-  if (raw !== undefined && hasLineBreak(raw)) return rawEntries(raw);
+  if (raw !== undefined && hasLineBreak(raw)) {
+    // Lists are values: keys with the same raw text share one frozen list (see metabase/scriptmaps.ts).
+    let entries = lists.get(raw);
+    if (!entries) {
+      entries = Object.freeze(rawEntries(raw));
+      // A file whose lists all differ gains nothing: past a bound, stop remembering them.
+      if (lists.size < SHARED_LISTS) lists.set(raw, entries);
+    }
+    return entries;
+  }
   return value === '' ? [] : [unshiftIllegal(value)];
 }
