@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AppEvent } from '../machine/events.js';
 import type { AppEventRow, AuditRow, Database } from './schema.js';
-import { type Db, rawOf, statement } from './raw.js';
+import { type Db, batchInsert, rawOf, statement } from './raw.js';
 
 /** The two append-only logs (machine.md §6). */
 
@@ -17,8 +17,9 @@ export async function appendAudit(db: Db, lines: readonly { kind: string; text: 
   // The log is append-only and runs count up, so its last entry holds the highest run (no scan of a long log).
   const last = statement(sqlite, 'select run from audit_entry order by seq desc limit 1').raw(true).get() as [number] | undefined;
   const run = (last?.[0] ?? 0) + 1;
-  const insert = statement(sqlite, 'insert into audit_entry (time, run, kind, text) values (?, ?, ?, ?)');
-  for (const line of lines) insert.run(time, run, line.kind, line.text);
+  const insert = batchInsert(sqlite, 'audit_entry', ['time', 'run', 'kind', 'text']);
+  for (const line of lines) insert.add(time, run, line.kind, line.text);
+  insert.flush();
 }
 
 export interface EventFilter {

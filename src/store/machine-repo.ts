@@ -5,7 +5,7 @@ import type { Change, FrameworkState, MachineState, Os } from '../machine/machin
 import type { FrameworkVersion } from '../regiis/frameworks.js';
 import type { MachineTable } from './schema.js';
 import { Interner, NotAList, commentsToText, propertyToRow, rowToProperty } from './rows.js';
-import { type Db, type Sqlite, rawOf, statement } from './raw.js';
+import { type Db, type Sqlite, batchInsert, rawOf, statement } from './raw.js';
 import { StoreError } from './errors.js';
 
 /**
@@ -397,31 +397,6 @@ function lastOf(sqlite: Sqlite, table: 'mb_key' | 'mb_property', column: 'id' | 
   return Number((statement(sqlite, `select max(${column}) from ${table}`).raw(true).get() as [number | null])[0] ?? 0);
 }
 
-/** Rows per multi-row INSERT when a whole metabase is written: one statement run per 64 rows, not per row. */
-const ROWS_PER_INSERT = 64;
-
-/** Inserts rows into a table, `ROWS_PER_INSERT` at a time; `flush` writes what is left. */
-function batchInsert(sqlite: Sqlite, table: string, columns: readonly string[]) {
-  const row = `(${columns.map(() => '?').join(', ')})`;
-  const head = `insert into ${table} (${columns.join(', ')}) values `;
-  const many = statement(sqlite, head + Array<string>(ROWS_PER_INSERT).fill(row).join(', '));
-  const one = statement(sqlite, head + row);
-  let values: unknown[] = [];
-  return {
-    add(...row: unknown[]): void {
-      values.push(...row);
-      if (values.length === ROWS_PER_INSERT * columns.length) {
-        many.run(values);
-        values = [];
-      }
-    },
-    flush(): void {
-      for (let i = 0; i < values.length; i += columns.length) one.run(values.slice(i, i + columns.length));
-      values = [];
-    },
-  };
-}
-
 const KEY_COLUMNS = ['id', 'path', 'path_lc', 'parent_id', 'key_type', 'ord', 'xml_comments'];
 const PROPERTY_ROW = ['key_id', 'name_lc', 'name', 'ord', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'xml_form'];
 
@@ -486,8 +461,11 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
   // New rows are numbered after the last ones, read once per run and only when needed.
   let propertyOrd: number | undefined;
   let keyOrd: number | undefined;
-  const upsert = statement(sqlite, `${INSERT_PROPERTY} on conflict (key_id, name_lc) do update set value = excluded.value, data_type = excluded.data_type`);
+  // A property set is an update of its row when it has one (nearly always: -r moves 20 000 lists), else an insert.
+  const update = statement(sqlite, 'update mb_property set value = ?, data_type = ? where key_id = ? and name_lc = ?');
+  const insert = statement(sqlite, INSERT_PROPERTY);
   const remove = statement(sqlite, 'delete from mb_property where key_id = ? and name_lc = ?');
+  const directories = batchInsert(sqlite, 'directory', ['path_lc', 'path'], 'on conflict do nothing');
 
   let pending: PropertyChange[] = [];
   const flush = (): void => {
@@ -501,8 +479,11 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
       const keyId = keyIds.get(pathKey(change.path));
       if (keyId === undefined) throw new Error(`internal: no row for key ${change.path}`);
       if (change.kind === 'setProperty') {
-        propertyOrd ??= lastOf(sqlite, 'mb_property', 'ord') + 1;
-        runProperty(upsert, keyId, change.after, propertyOrd++);
+        const row = propertyToRow(keyId, change.after, 0);
+        if (update.run(row.value, row.data_type, keyId, row.name_lc).changes === 0) {
+          propertyOrd ??= lastOf(sqlite, 'mb_property', 'ord') + 1;
+          runProperty(insert, keyId, change.after, propertyOrd++);
+        }
       } else {
         remove.run(keyId, change.before.name.toLowerCase());
       }
@@ -512,10 +493,17 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
 
   for (const change of changes) {
     if (change.kind === 'setProperty' || change.kind === 'deleteProperty') {
+      directories.flush();
       pending.push(change);
       continue;
     }
     flush();
+    // Consecutive new directories go out together: -i creates three under each of thousands of sites.
+    if (change.kind === 'mkdir') {
+      directories.add(change.path.toLowerCase(), change.path);
+      continue;
+    }
+    directories.flush();
     switch (change.kind) {
       case 'createKey': {
         const parent = parentPath(change.path);
@@ -540,9 +528,6 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
       case 'framework':
         upsertFramework(sqlite, change.after);
         break;
-      case 'mkdir':
-        statement(sqlite, 'insert into directory (path_lc, path) values (?, ?) on conflict do nothing').run(change.path.toLowerCase(), change.path);
-        break;
       case 'rmdir':
         statement(sqlite, 'delete from directory where path_lc = ?').run(change.path.toLowerCase());
         break;
@@ -565,4 +550,5 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
     }
   }
   flush();
+  directories.flush();
 }

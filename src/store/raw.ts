@@ -37,3 +37,28 @@ export function statement(sqlite: Sqlite, text: string): BetterSqlite3.Statement
   if (!prepared) cache.set(text, (prepared = sqlite.prepare(text)));
   return prepared;
 }
+
+/** Rows per multi-row INSERT in bulk writes: one statement run per 64 rows, not per row. */
+const ROWS_PER_INSERT = 64;
+
+/** Inserts rows into a table, `ROWS_PER_INSERT` at a time; `flush` writes what is left. */
+export function batchInsert(sqlite: Sqlite, table: string, columns: readonly string[], conflict = '') {
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  const head = `insert into ${table} (${columns.join(', ')}) values `;
+  const many = statement(sqlite, `${head}${Array<string>(ROWS_PER_INSERT).fill(row).join(', ')} ${conflict}`);
+  const one = statement(sqlite, `${head}${row} ${conflict}`);
+  let values: unknown[] = [];
+  return {
+    add(...row: unknown[]): void {
+      values.push(...row);
+      if (values.length === ROWS_PER_INSERT * columns.length) {
+        many.run(values);
+        values = [];
+      }
+    },
+    flush(): void {
+      for (let i = 0; i < values.length; i += columns.length) one.run(values.slice(i, i + columns.length));
+      values = [];
+    },
+  };
+}
