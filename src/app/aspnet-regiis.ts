@@ -19,6 +19,12 @@ export interface RegiisRequest {
   readonly framework: string | undefined;
   readonly whatIf: boolean;
   readonly clock: Clock;
+  /**
+   * False: the caller shows neither the plan nor whether the machine changed (no --what-if, --json or
+   * --detailed-exitcode), so the run skips copying the machine and diffing it: `diff` is then empty and
+   * `changed` says whether the run recorded a change. Default true.
+   */
+  readonly plan?: boolean;
 }
 
 export interface RegiisResult {
@@ -91,11 +97,13 @@ export async function runAspnetRegiis(store: Store, request: RegiisRequest): Pro
     const tool = chooseTool(request.framework, installedVersions(loaded.state));
     const parsed = parseToolArgs(request.words, tool, iisMode(loaded.state) === 'iis5');
     if (!parsed.ok) return { tool, outcome: parseErrorOutcome(parsed.error, tool), changes: [], diff: NO_DIFF, changed: false, recycled: [], written: false };
-    // Only the options that can change the machine need the "before" copy the plan is made against.
-    const before = mayChangeMachine(request.words) ? cloneState(loaded.state) : undefined;
+    // Only the options that can change the machine need the "before" copy the plan is made against, and only
+    // when someone looks at the plan.
+    const planned = request.plan !== false;
+    const before = planned && mayChangeMachine(request.words) ? cloneState(loaded.state) : undefined;
     const draft = new Draft(loaded.state);
     const outcome = runTool(draft, parsed.command, tool);
-    const plan = planOf(before, draft);
+    const plan = planned ? planOf(before, draft) : { diff: NO_DIFF, changed: draft.changed };
     const failedCleanly = outcome.exitCode !== 0 && !draft.changed && !outcome.restarted;
     const readOnly = !RESTARTING.has(parsed.command.action) && !draft.changed;
     if (request.whatIf || failedCleanly || readOnly) {

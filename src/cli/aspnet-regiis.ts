@@ -133,7 +133,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const store = await openMachine(dbFile(options.db, io), clock, undefined, { kysely: false });
     try {
       const framework = options.framework ?? (io.env.REGIIS_FRAMEWORK || undefined);
-      const result = await runAspnetRegiis(store, { words: split.tool, framework, whatIf: options.whatIf, clock });
+      // The plan (a copy of the machine diffed after the run) only when something shows it.
+      const plan = options.whatIf || options.json || options.detailedExitcode;
+      const result = await runAspnetRegiis(store, { words: split.tool, framework, whatIf: options.whatIf, clock, plan });
       const { outcome } = result;
       const { changed } = result;
       if (options.json) {

@@ -1,6 +1,7 @@
 import type { MetabaseKey, Property, PropertyValue } from '../metabase/metabase.js';
 import { asList } from '../metabase/metabase.js';
 import { pathKey } from '../metabase/paths.js';
+import { differingIds } from '../metabase/properties.js';
 import { type EntryDelta, compareLists, listVersion } from '../metabase/scriptmaps.js';
 import { compareVersions } from '../regiis/frameworks.js';
 import { poolMembers } from '../iis/admin.js';
@@ -93,6 +94,19 @@ export function comparePaths(a: string, b: string): number {
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Sorts items by path in `comparePaths` order, splitting each path once (a run can change 20 000 keys). */
+function sortByPath<T extends { readonly path: string }>(items: T[]): void {
+  const segments = new Map(items.map((item) => [item, pathKey(item.path).split('/')]));
+  items.sort((x, y) => {
+    const sa = segments.get(x)!;
+    const sb = segments.get(y)!;
+    for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+      if (sa[i] !== sb[i]) return sa[i]! < sb[i]! ? -1 : 1;
+    }
+    return sa.length - sb.length;
+  });
+}
+
 /** The stored form of a property: a list is always MULTISZ, anything else keeps its type (STRING by default). */
 function side(prop: Property): PropertySide {
   return {
@@ -118,7 +132,7 @@ function effectiveList(state: MachineState, path: string): { list: readonly stri
 
 function keyDelta(before: MachineState, after: MachineState, a: MetabaseKey | undefined, b: MetabaseKey | undefined): KeyDelta | undefined {
   if (a === b) return undefined;
-  const names = new Set([...(a?.properties.keys() ?? []), ...(b?.properties.keys() ?? [])]);
+  const names = a && b ? differingIds(a.properties, b.properties) : new Set([...(a?.properties.keys() ?? []), ...(b?.properties.keys() ?? [])]);
   const properties: PropertyDelta[] = [];
   for (const id of [...names].sort(byText)) {
     const pa = a?.properties.get(id);
@@ -195,7 +209,7 @@ export function diffMachines(before: MachineState, after: MachineState): Machine
     const delta = keyDelta(before, after, undefined, b);
     if (delta) keys.push(delta);
   }
-  keys.sort((x, y) => comparePaths(x.path, y.path));
+  sortByPath(keys);
 
   const frameworks: FrameworkDelta[] = [];
   const versions = [...new Set([...before.frameworks.keys(), ...after.frameworks.keys()])].sort(compareVersions);

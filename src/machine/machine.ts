@@ -309,7 +309,7 @@ export class Draft {
 export function cloneState(state: MachineState): MachineState {
   return {
     ...state,
-    metabase: new Metabase(state.metabase.all()),
+    metabase: state.metabase.clone(),
     frameworks: new Map(state.frameworks),
     directories: new Map(state.directories),
     grants: [...state.grants],

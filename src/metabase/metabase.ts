@@ -72,6 +72,15 @@ export class Metabase {
     for (const key of keys) this.put(key);
   }
 
+  /** A copy of the tree (keys are immutable values, shared with the copy). */
+  clone(): Metabase {
+    const copy = new Metabase();
+    for (const [id, key] of this.keys) copy.keys.set(id, key);
+    for (const [id, kids] of this.children) copy.children.set(id, [...kids]);
+    copy.apps = this.apps;
+    return copy;
+  }
+
   get size(): number {
     return this.keys.size;
   }

@@ -53,6 +53,16 @@ export class LazyProperties implements ReadonlyMap<string, Property> {
     return this.get(id) !== undefined;
   }
 
+  /**
+   * The ids whose properties may differ between this and `other`, when that can be told without reading
+   * them: both over the same row (one edited from the other), so only their edits can differ. Undefined
+   * otherwise.
+   */
+  differingIds(other: LazyProperties): ReadonlySet<string> | undefined {
+    if (other.base !== this.base) return undefined;
+    return new Set([...this.edits.keys(), ...other.edits.keys()]);
+  }
+
   /** This key's properties with `id` set to `prop`. */
   with(id: string, prop: Property): LazyProperties {
     const edits = new Map(this.edits);
@@ -126,4 +136,13 @@ export function withoutProperty(properties: ReadonlyMap<string, Property>, id: s
   const copy = new Map(properties);
   copy.delete(id);
   return copy;
+}
+
+/**
+ * The ids whose properties may differ between two versions of a key's properties: only the edits when both
+ * are lazy over the same row (a diff of a 100 000-key run then reads no row), else every id either has.
+ */
+export function differingIds(a: ReadonlyMap<string, Property>, b: ReadonlyMap<string, Property>): ReadonlySet<string> {
+  const known = a instanceof LazyProperties && b instanceof LazyProperties ? a.differingIds(b) : undefined;
+  return known ?? new Set([...a.keys(), ...b.keys()]);
 }

@@ -169,6 +169,18 @@ export interface EntryDelta {
  * list names twice (a mixed list) is matched on its first entry; the later ones count as added or dropped.
  */
 export function compareLists(before: readonly string[], after: readonly string[]): EntryDelta {
+  // A server-wide run compares the same few pairs of shared lists thousands of times.
+  if (!Object.isFrozen(before) || !Object.isFrozen(after)) return computeCompare(before, after);
+  let byAfter = COMPARED.get(before);
+  if (!byAfter) COMPARED.set(before, (byAfter = new WeakMap()));
+  let delta = byAfter.get(after);
+  if (!delta) byAfter.set(after, (delta = computeCompare(before, after)));
+  return delta;
+}
+
+const COMPARED = new WeakMap<readonly string[], WeakMap<readonly string[], EntryDelta>>();
+
+function computeCompare(before: readonly string[], after: readonly string[]): EntryDelta {
   // Only the extension matters here: cut it off rather than parse every entry (lists of tens of thousands of keys).
   const extensionOf = (text: string): string => {
     const comma = text.indexOf(',');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Property, property } from '../../src/metabase/metabase.js';
-import { LazyProperties, type PropertySource, withProperty, withoutProperty } from '../../src/metabase/properties.js';
+import { LazyProperties, type PropertySource, differingIds, withProperty, withoutProperty } from '../../src/metabase/properties.js';
 
 /** A source over fixed rows that counts what it was asked. */
 function source(rows: Record<number, Property[]>) {
@@ -75,5 +75,17 @@ describe('LazyProperties', () => {
     expect(b.get('path')?.value).toBe('Path-2');
     expect(c.get('path')).toBeUndefined();
     expect([...a.keys()]).toEqual(['path']);
+  });
+
+  it('tells which properties two versions of a key may differ in, reading no row when both are lazy', () => {
+    const { src, asked } = source({ 1: [prop('Path', 1), prop('AppRoot', 2)], 2: [prop('Path', 1)] });
+    const a = LazyProperties.of(src, 1);
+    const b = a.with('scriptmaps', prop('ScriptMaps', 1)).without('path');
+    expect(differingIds(a, b)).toEqual(new Set(['scriptmaps', 'path']));
+    expect(differingIds(a, a)).toEqual(new Set());
+    expect(asked.row).toBe(0);
+    // Different rows, or a plain map: every id either holds.
+    expect(differingIds(a, LazyProperties.of(src, 2))).toEqual(new Set(['path', 'approot']));
+    expect(differingIds(new Map([['x', prop('X', 1)]]), b)).toEqual(new Set(['x', 'approot', 'scriptmaps']));
   });
 });

@@ -5,7 +5,7 @@ import { buildProfile, iisDefaultScriptMaps } from '../../src/machine/profiles.j
 import { addVirtualDirectory } from '../../src/iis/admin.js';
 import { recycledApplications } from '../../src/iis/recycle.js';
 import { property } from '../../src/metabase/metabase.js';
-import { entryFor, entryVersion, hasAspNet, listVersion, listVersions, moveList, parseEntries, parseEntry, removeAspNet } from '../../src/metabase/scriptmaps.js';
+import { compareLists, entryFor, entryVersion, hasAspNet, listVersion, listVersions, moveList, parseEntries, parseEntry, removeAspNet } from '../../src/metabase/scriptmaps.js';
 import { Metabase } from '../../src/metabase/metabase.js';
 import { parseMetabaseXml } from '../../src/metabase/xml/read.js';
 
@@ -45,6 +45,12 @@ describe('list functions cached by identity', () => {
     expect(listVersion(list)).toBeUndefined();
   });
 
+  it('compare two shared lists once, as a fresh comparison would', () => {
+    const after = moveList(v11, '2.0.50727', `${windir}\\Microsoft.NET\\Framework\\v2.0.50727\\aspnet_isapi.dll`);
+    expect(compareLists(v11, after)).toEqual(compareLists([...v11], [...after]));
+    expect(compareLists(v11, after)).toBe(compareLists(v11, after));
+  });
+
   it('parse a shared list once into frozen entries, with the versions a fresh parse gives', () => {
     const entries = parseEntries(v11);
     expect(parseEntries(v11)).toBe(entries);
@@ -72,6 +78,21 @@ describe('MetaBase.xml reader', () => {
     expect(a).not.toBe(c);
     expect(Object.isFrozen(a)).toBe(true);
     expect(a).toEqual(['.aspx,C:\\WINDOWS\\Microsoft.NET\\Framework\\v2.0.50727\\aspnet_isapi.dll,1,GET,HEAD,POST,DEBUG', '.asmx,C:\\x.dll,1']);
+  });
+});
+
+describe('Metabase.clone', () => {
+  it('copies the tree: same keys in the same order, changed independently', () => {
+    const metabase = new Metabase(buildProfile('win2003-net20').metabase.all());
+    const copy = metabase.clone();
+    expect([...copy.all()]).toEqual([...metabase.all()]);
+    expect([...copy.applications()]).toEqual([...metabase.applications()]);
+    copy.put({ path: '/LM/W3SVC/1/ROOT/New', keyType: 'IIsWebDirectory', properties: new Map() });
+    copy.remove('/LM/W3SVC/Filters');
+    expect(metabase.has('/LM/W3SVC/1/ROOT/New')).toBe(false);
+    expect(metabase.has('/LM/W3SVC/Filters')).toBe(true);
+    expect(metabase.childrenOf('/LM/W3SVC/1/ROOT')).toEqual([]);
+    expect(copy.childrenOf('/LM/W3SVC/1/ROOT').map((k) => k.path)).toEqual(['/LM/W3SVC/1/ROOT/New']);
   });
 });
 
