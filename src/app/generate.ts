@@ -13,11 +13,11 @@ import type { Clock } from './clock.js';
 export async function generateMachine(store: Store, options: GenerateOptions, clock: Clock, commandLine: string): Promise<GeneratedSummary> {
   const { state, summary } = generateHostingServer(options);
   return store.write(async () => {
-    await replaceMachine(store.db, state);
+    await replaceMachine(store.sqlite, state);
     // A new server: no worker process of the old one runs on.
-    await saveRuntime(store.db, restart(await loadRuntime(store.db)));
+    await saveRuntime(store.sqlite, restart(await loadRuntime(store.sqlite)));
     await appendAudit(
-      store.db,
+      store.sqlite,
       [
         { kind: 'command', text: commandLine },
         {

@@ -62,7 +62,7 @@ export async function importMetabaseFile(store: Store, file: string, request: Im
     throw badInput(`${file} is a whole MetaBase.xml (it holds /LM): import it without --at, or export the key you want as a fragment`);
   }
   return store.write(async () => {
-    const loaded = await loadMachine(store.db);
+    const loaded = await loadMachine(store.sqlite);
     const draft = new Draft(loaded.state);
     const time = clock.now();
     const command = request.command ?? `metabase import ${file}${request.at === undefined ? '' : ` --at ${request.at}`}`;
@@ -74,13 +74,13 @@ export async function importMetabaseFile(store: Store, file: string, request: Im
         if (windir !== undefined) draft.setWindir(windir);
         const registered = newlyRegistered(draft, () => registerImported(draft, frameworksNamed(keys), true));
         for (const folder of contentFolders(keys)) draft.mkdir(folder);
-        await replaceMetabase(store.db, metabase);
-        await writeXmlNamespace(store.db, xml.namespace);
-        await applyChanges(store.db, loaded, draft.changes);
-        await saveRuntime(store.db, restart(await loadRuntime(store.db)));
+        await replaceMetabase(store.sqlite, metabase);
+        await writeXmlNamespace(store.sqlite, xml.namespace);
+        await applyChanges(store.sqlite, loaded, draft.changes);
+        await saveRuntime(store.sqlite, restart(await loadRuntime(store.sqlite)));
         const properties = countProperties(keys);
         await appendAudit(
-          store.db,
+          store.sqlite,
           [
             { kind: 'command', text: command },
             { kind: 'note', text: `the metabase was replaced by ${file}: ${keys.length} keys, ${properties} properties` },
@@ -102,19 +102,19 @@ export async function importMetabaseFile(store: Store, file: string, request: Im
       for (const folder of contentFolders(keys)) draft.mkdir(folder);
       const replaced = before.has(at) ? [...before.walk(at)] : [];
       const recycled = [...new Set([...replaced, ...keys].filter((key) => isApplication(before, moved, key)).map((key) => key.path))];
-      await replaceSubtree(store.db, at, keys);
-      await applyChanges(store.db, loaded, draft.changes);
+      await replaceSubtree(store.sqlite, at, keys);
+      await applyChanges(store.sqlite, loaded, draft.changes);
       // The applications' AppDomains end; their worker processes keep the CLR they loaded (machine.md §5).
       // Their pools are those of the metabase as imported: the loaded one, brought up to date in memory.
       const after = before;
       if (after.has(at)) after.remove(at);
       for (const key of keys) after.put(key);
-      const running = await loadRuntime(store.db);
+      const running = await loadRuntime(store.sqlite);
       const next = recycleApplications(running, recycled, { command, time, poolOf: (app) => poolOf(after, app)?.name });
-      if (next !== running) await saveRuntime(store.db, next);
+      if (next !== running) await saveRuntime(store.sqlite, next);
       const properties = countProperties(keys);
       await appendAudit(
-        store.db,
+        store.sqlite,
         [
           { kind: 'command', text: command },
           {
@@ -194,8 +194,8 @@ export type Sink = (text: string) => void | Promise<void>;
 /** `metabase export [PATH] [--inherited]`: MetaBase.xml as IIS 6 writes it, chunk by chunk into `sink`. */
 export async function exportMetabase(store: Store, request: ExportRequest, sink: Sink): Promise<{ readonly keys: number }> {
   return store.read(async () => {
-    const { state } = await loadMachine(store.db, { lazy: true });
-    const namespace = await readXmlNamespace(store.db);
+    const { state } = await loadMachine(store.sqlite, { lazy: true });
+    const namespace = await readXmlNamespace(store.sqlite);
     const path = request.path === undefined ? undefined : toKeyPath(request.path);
     if (path !== undefined && !state.metabase.has(path)) throw notFound(`${request.path}: no such key in the metabase`);
     const total = path === undefined ? state.metabase.size : [...state.metabase.walk(path)].length;

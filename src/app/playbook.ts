@@ -51,7 +51,7 @@ export async function scriptMapVersions(store: Store, typed: readonly string[]):
 /** Every explicit ScriptMaps list, by key (what `idempotent: true` compares between two passes). */
 export async function explicitScriptMaps(store: Store): Promise<Map<string, { path: string; list: string }>> {
   return store.read(async () => {
-    const { state } = await loadMachine(store.db);
+    const { state } = await loadMachine(store.sqlite);
     const lists = new Map<string, { path: string; list: string }>();
     for (const key of state.metabase.all()) {
       const prop = key.properties.get('scriptmaps');

@@ -44,17 +44,17 @@ export async function simulateRequest(store: Store, clock: Clock, commandLine: s
   const now = clock.now();
   const play = async (): Promise<RequestOutcome> => {
     // Lazy: a request writes worker processes and logs, never the metabase.
-    const { state } = await loadMachine(store.db, { lazy: true });
-    return serve(state, await loadRuntime(store.db), request, now);
+    const { state } = await loadMachine(store.sqlite, { lazy: true });
+    return serve(state, await loadRuntime(store.sqlite), request, now);
   };
   const first = await store.read(play);
   if (!changesRuntime(first)) return first.response;
   return store.write(async () => {
     const outcome = await play();
     if (changesRuntime(outcome)) {
-      await saveRuntime(store.db, outcome.runtime);
-      await appendAppEvents(store.db, outcome.events, now);
-      await appendAudit(store.db, [{ kind: 'command', text: commandLine }, ...outcome.notes], now);
+      await saveRuntime(store.sqlite, outcome.runtime);
+      await appendAppEvents(store.sqlite, outcome.events, now);
+      await appendAudit(store.sqlite, [{ kind: 'command', text: commandLine }, ...outcome.notes], now);
     }
     return outcome.response;
   });
@@ -68,7 +68,7 @@ export async function resetIis(store: Store, clock: Clock, commandLine: string):
 /** `recycle POOL`: the pool's w3wp.exe stops; the next request to the pool starts a new one. */
 export async function recycleAppPool(store: Store, clock: Clock, commandLine: string, typed: string): Promise<{ pool: string; stopped: readonly WorkerProcess[] }> {
   return store.write(async () => {
-    const { state } = await loadMachine(store.db, { lazy: true });
+    const { state } = await loadMachine(store.sqlite, { lazy: true });
     let pool: string;
     try {
       pool = recyclablePool(state, typed);
@@ -76,18 +76,18 @@ export async function recycleAppPool(store: Store, clock: Clock, commandLine: st
       if (error instanceof AdminError) throw new CommandError('bad-input', error.message);
       throw error;
     }
-    const { runtime, stopped } = recyclePool(await loadRuntime(store.db), pool);
-    await saveRuntime(store.db, runtime);
+    const { runtime, stopped } = recyclePool(await loadRuntime(store.sqlite), pool);
+    await saveRuntime(store.sqlite, runtime);
     const what = stopped.map((w) => `${w.image} #${w.id}${w.clr ? ` (CLR ${w.clr})` : ''}${w.appDomains.length > 0 ? ` with AppDomains ${w.appDomains.map((a) => a.application).join(', ')}` : ''}`);
     const time = clock.now();
-    await appendAudit(store.db, [{ kind: 'command', text: commandLine }, { kind: 'recycle', text: `recycle pool ${pool}: ${what.length > 0 ? `stopped ${what.join('; ')}` : 'no worker process was running'}` }], time);
+    await appendAudit(store.sqlite, [{ kind: 'command', text: commandLine }, { kind: 'recycle', text: `recycle pool ${pool}: ${what.length > 0 ? `stopped ${what.join('; ')}` : 'no worker process was running'}` }], time);
     return { pool, stopped };
   });
 }
 
 /** The keys the audit log says were stripped, each with the command line of its run. */
 async function strippedRecords(store: Store): Promise<StrippedRecord[]> {
-  const rows = await readAuditKinds(store.db, ['command', 'stripped']);
+  const rows = await readAuditKinds(store.sqlite, ['command', 'stripped']);
   const commands = new Map(rows.filter((r) => r.kind === 'command').map((r) => [r.run, r.text]));
   return rows.flatMap((row) => {
     const path = strippedPath(row);
@@ -98,7 +98,7 @@ async function strippedRecords(store: Store): Promise<StrippedRecord[]> {
 /** `check`: every finding on the machine, its worker processes and its audit log. */
 export async function checkServer(store: Store): Promise<Finding[]> {
   return store.read(async () => {
-    const { state } = await loadMachine(store.db, { lazy: true });
-    return checkMachine({ state, runtime: await loadRuntime(store.db), stripped: await strippedRecords(store) });
+    const { state } = await loadMachine(store.sqlite, { lazy: true });
+    return checkMachine({ state, runtime: await loadRuntime(store.sqlite), stripped: await strippedRecords(store) });
   });
 }

@@ -32,7 +32,7 @@ function guard<T>(work: () => T): T {
 export async function mutate<T>(store: Store, clock: Clock, command: string, plan: (d: Draft) => Planned<T>): Promise<T> {
   return store.write(async () => {
     // Lazy: the plan reads what it needs before anything is written, and writes only through commitRun.
-    const loaded = await loadMachine(store.db, { lazy: true });
+    const loaded = await loadMachine(store.sqlite, { lazy: true });
     const draft = new Draft(loaded.state);
     const planned = guard(() => plan(draft));
     if (draft.changed || planned.restarted || (planned.events?.length ?? 0) > 0) {
@@ -51,7 +51,7 @@ export async function mutate<T>(store: Store, clock: Clock, command: string, pla
 /** A command that only reads the machine. */
 export async function inspect<T>(store: Store, read: (state: MachineState) => T): Promise<T> {
   return store.read(async () => {
-    const { state } = await loadMachine(store.db, { lazy: true });
+    const { state } = await loadMachine(store.sqlite, { lazy: true });
     return guard(() => read(state));
   });
 }

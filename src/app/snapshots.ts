@@ -25,7 +25,7 @@ export function checkSnapshotName(name: string): void {
 
 async function requireSnapshot(store: Store, name: string): Promise<SnapshotRow> {
   checkSnapshotName(name);
-  const row = await findSnapshot(store.db, name);
+  const row = await findSnapshot(await store.kysely(), name);
   if (!row) throw notFound(`no snapshot named ${name} (metabase snapshot list)`);
   return row;
 }
@@ -34,11 +34,11 @@ async function requireSnapshot(store: Store, name: string): Promise<SnapshotRow>
 export async function takeSnapshot(store: Store, clock: Clock, commandLine: string, name: string): Promise<{ name: string; takenAt: string }> {
   checkSnapshotName(name);
   return store.write(async () => {
-    const existing = await findSnapshot(store.db, name);
+    const existing = await findSnapshot(await store.kysely(), name);
     if (existing) throw new CommandError('conflict', `a snapshot named ${existing.name} already exists (metabase snapshot delete ${existing.name} first)`);
     const takenAt = clock.now();
-    await saveSnapshot(store.db, name, takenAt);
-    await appendAudit(store.db, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${name} saved` }], takenAt);
+    await saveSnapshot(store.sqlite, name, takenAt);
+    await appendAudit(store.sqlite, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${name} saved` }], takenAt);
     return { name, takenAt };
   });
 }
@@ -50,9 +50,9 @@ export async function takeSnapshot(store: Store, clock: Clock, commandLine: stri
 export async function rewind(store: Store, clock: Clock, commandLine: string, name: string): Promise<{ name: string; takenAt: string }> {
   return store.write(async () => {
     const row = await requireSnapshot(store, name);
-    await restoreSnapshot(store.db, row.id);
+    await restoreSnapshot(store.sqlite, row.id);
     // One log entry more, and none fewer: the logs are not part of a snapshot.
-    await appendAudit(store.db, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${row.name} (taken ${row.taken_at}) restored` }], clock.now());
+    await appendAudit(store.sqlite, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${row.name} (taken ${row.taken_at}) restored` }], clock.now());
     return { name: row.name, takenAt: row.taken_at };
   });
 }
@@ -60,20 +60,22 @@ export async function rewind(store: Store, clock: Clock, commandLine: string, na
 export async function dropSnapshot(store: Store, clock: Clock, commandLine: string, name: string): Promise<string> {
   return store.write(async () => {
     const row = await requireSnapshot(store, name);
-    await deleteSnapshot(store.db, row.id);
-    await appendAudit(store.db, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${row.name} deleted` }], clock.now());
+    await deleteSnapshot(await store.kysely(), row.id);
+    await appendAudit(store.sqlite, [{ kind: 'snapshot', text: `${commandLine}: snapshot ${row.name} deleted` }], clock.now());
     return row.name;
   });
 }
 
 export async function snapshots(store: Store): Promise<SnapshotSummary[]> {
-  return store.read(() => listSnapshots(store.db));
+  const db = await store.kysely();
+  return store.read(() => listSnapshots(db));
 }
 
 /** When a snapshot was taken (for `events --since NAME`); undefined when there is none of that name. */
 export async function snapshotTime(store: Store, name: string): Promise<string | undefined> {
   if (snapshotNameProblem(name) !== undefined) return undefined;
-  return store.read(async () => (await findSnapshot(store.db, name))?.taken_at);
+  const db = await store.kysely();
+  return store.read(async () => (await findSnapshot(db, name))?.taken_at);
 }
 
 export interface Comparison {
@@ -91,8 +93,9 @@ export async function compare(store: Store, from: string, to: string | undefined
   return store.read(async () => {
     const a = await requireSnapshot(store, from);
     const b = to === undefined ? undefined : await requireSnapshot(store, to);
-    const before: MachineImage = await loadSnapshotImage(store.db, a);
-    const after: MachineImage = b === undefined ? await loadCurrentImage(store.db) : await loadSnapshotImage(store.db, b);
+    const db = await store.kysely();
+    const before: MachineImage = await loadSnapshotImage(db, a);
+    const after: MachineImage = b === undefined ? await loadCurrentImage(db) : await loadSnapshotImage(db, b);
     return {
       from: a.name,
       to: b?.name ?? 'now',

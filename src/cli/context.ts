@@ -15,7 +15,8 @@ export interface Context {
 
 /** Opens the machine file (created with the default profile when missing), runs `work`, closes it. */
 export async function withMachine<T>(ctx: Context, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openMachine(ctx.db, ctx.clock);
+  // Kysely is loaded only by the commands that ask for it (store.kysely()); the rest run on the raw connection.
+  const store = await openMachine(ctx.db, ctx.clock, undefined, { kysely: false });
   try {
     return await work(store);
   } finally {

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { rawOf } from './raw.js';
 import type { Problem } from '../machine/doctor.js';
 import { parentPath, pathKey } from '../metabase/paths.js';
 import type { Database } from './schema.js';
@@ -15,14 +16,14 @@ export async function storeProblems(db: Kysely<Database>): Promise<Problem[]> {
 
   // SQLite's checks report what they find, or give up with an error on a page they cannot even read.
   try {
-    const integrity = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db);
-    for (const row of integrity.rows) if (row.integrity_check !== 'ok') error('integrity', undefined, `SQLite integrity check: ${row.integrity_check}`);
+    const integrity = rawOf(db).prepare('pragma integrity_check').all() as { integrity_check: string }[];
+    for (const row of integrity) if (row.integrity_check !== 'ok') error('integrity', undefined, `SQLite integrity check: ${row.integrity_check}`);
   } catch (failure) {
     error('integrity', undefined, `SQLite integrity check failed: ${(failure as Error).message}`);
   }
   try {
-    const foreign = await sql<{ table: string; rowid: number | null; parent: string }>`pragma foreign_key_check`.execute(db);
-    for (const row of foreign.rows) {
+    const foreign = rawOf(db).prepare('pragma foreign_key_check').all() as { table: string; rowid: number | null; parent: string }[];
+    for (const row of foreign) {
       error('foreign-key', undefined, `a ${row.table} row${row.rowid === null ? '' : ` (rowid ${row.rowid})`} refers to a ${row.parent} row that does not exist`);
     }
   } catch (failure) {

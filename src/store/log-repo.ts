@@ -43,7 +43,9 @@ export async function readAudit(db: Kysely<Database>, filter: EventFilter = {}):
 }
 
 /** Audit lines of the given kinds, oldest first (`check` reads the `stripped` notes and their runs' commands). */
-export async function readAuditKinds(db: Kysely<Database>, kinds: readonly string[]): Promise<AuditRow[]> {
+export async function readAuditKinds(db: Db, kinds: readonly string[]): Promise<AuditRow[]> {
   if (kinds.length === 0) return [];
-  return db.selectFrom('audit_entry').selectAll().where('kind', 'in', [...kinds]).orderBy('seq').execute();
+  return rawOf(db)
+    .prepare(`select seq, time, run, kind, text from audit_entry where kind in (${kinds.map(() => '?').join(', ')}) order by seq`)
+    .all(...kinds) as AuditRow[];
 }

@@ -30,8 +30,10 @@ const PAGE_SIZE = 8192;
 
 export interface Store {
   readonly file: string;
-  /** Kysely over the connection (not there when the store was opened with `kysely: false`). */
+  /** Kysely over the connection; opened with `kysely: false`, only after `kysely()` has made it. */
   readonly db: Kysely<Database>;
+  /** Kysely over the connection, made (and the kysely package loaded) on the first call. */
+  kysely(): Promise<Kysely<Database>>;
   /** The connection under `db`, for bulk work (raw.ts); the same transactions. */
   readonly sqlite: BetterSqlite3.Database;
   /** True when this open created the file (and `initialise` filled it). */
@@ -360,14 +362,16 @@ async function kyselyOver(sqlite: BetterSqlite3.Database): Promise<Kysely<Databa
   return db;
 }
 
-function storeOver(file: string, sqlite: BetterSqlite3.Database, facts: { created: boolean; readOnly: string | undefined }, db: Kysely<Database> | undefined): Store {
+function storeOver(file: string, sqlite: BetterSqlite3.Database, facts: { created: boolean; readOnly: string | undefined }, made: Kysely<Database> | undefined): Store {
   const write = transaction(sqlite, 'begin immediate');
+  let db = made;
   return {
     file,
     get db(): Kysely<Database> {
-      if (!db) throw new Error('internal: this store was opened without Kysely (openStore { kysely: false }); use store.sqlite');
+      if (!db) throw new Error('internal: this store was opened without Kysely (openStore { kysely: false }): use store.sqlite, or await store.kysely()');
       return db;
     },
+    kysely: async () => (db ??= await kyselyOver(sqlite)),
     sqlite,
     ...facts,
     write: facts.readOnly === undefined ? write : async () => {

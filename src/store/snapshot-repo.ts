@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { Metabase, type MetabaseKey, type Property } from '../metabase/metabase.js';
 import type { FrameworkState, MachineState, Os } from '../machine/machine.js';
 import type { WorkerView } from '../machine/diff.js';
@@ -6,6 +6,7 @@ import type { FrameworkVersion } from '../regiis/frameworks.js';
 import type { Database, SnapshotRow } from './schema.js';
 import { rowToProperty } from './rows.js';
 import { loadMachine } from './machine-repo.js';
+import { type Db, rawOf } from './raw.js';
 
 /**
  * Named snapshots, kept in the machine file (see the migration `2026_11_21_020_snapshots` for why as tables).
@@ -27,7 +28,7 @@ const COPIES = [
 
 const MACHINE_COLUMNS = ['profile', 'os', 'windir', 'setup_log_counter', 'state_service', 'perf_counters', 'aspnet_account', 'created_at', 'xml_namespace'] as const;
 
-const list = (columns: readonly string[]) => sql.join(columns.map((c) => sql.ref(c)));
+const list = (columns: readonly string[]): string => columns.map((c) => `"${c}"`).join(', ');
 
 export async function findSnapshot(db: Kysely<Database>, name: string): Promise<SnapshotRow | undefined> {
   return db.selectFrom('snapshot').selectAll().where('name_lc', '=', name.toLowerCase()).executeTakeFirst();
@@ -56,27 +57,29 @@ export async function listSnapshots(db: Kysely<Database>): Promise<SnapshotSumma
 }
 
 /** Copies the whole machine, logs aside, under a new snapshot; returns its id. */
-export async function saveSnapshot(db: Kysely<Database>, name: string, takenAt: string): Promise<number> {
-  const row = await sql<{ id: number }>`
-    insert into snapshot (name, name_lc, taken_at, ${list(MACHINE_COLUMNS)})
-    select ${name}, ${name.toLowerCase()}, ${takenAt}, ${list(MACHINE_COLUMNS)} from machine
-    returning id`.execute(db);
-  const id = row.rows[0]!.id;
+export async function saveSnapshot(db: Db, name: string, takenAt: string): Promise<number> {
+  // Plain SQL on the raw connection: one statement a table, no query builder to load.
+  const sqlite = rawOf(db);
+  const id = sqlite
+    .prepare(`insert into snapshot (name, name_lc, taken_at, ${list(MACHINE_COLUMNS)}) select ?, ?, ?, ${list(MACHINE_COLUMNS)} from machine returning id`)
+    .pluck()
+    .get(name, name.toLowerCase(), takenAt) as number;
   for (const t of COPIES) {
-    await sql`insert into ${sql.table(t.copy)} (snapshot_id, ${list(t.columns)}) select ${id}, ${list(t.columns)} from ${sql.table(t.live)}`.execute(db);
+    sqlite.prepare(`insert into "${t.copy}" (snapshot_id, ${list(t.columns)}) select ?, ${list(t.columns)} from "${t.live}"`).run(id);
   }
   return id;
 }
 
 /** Replaces the machine (logs aside) with a snapshot's copy, rows and ids as they were. */
-export async function restoreSnapshot(db: Kysely<Database>, id: number): Promise<void> {
+export async function restoreSnapshot(db: Db, id: number): Promise<void> {
+  const sqlite = rawOf(db);
   // Children before parents, so that no cascade has work left to do.
   for (const table of ['worker_outdated', 'app_domain', 'worker_process', 'mb_property', 'mb_key', 'framework', 'directory', 'grant_entry'] as const) {
-    await db.deleteFrom(table).execute();
+    sqlite.prepare(`delete from ${table}`).run();
   }
-  await sql`update machine set (${list(MACHINE_COLUMNS)}) = (select ${list(MACHINE_COLUMNS)} from snapshot where id = ${id})`.execute(db);
+  sqlite.prepare(`update machine set (${list(MACHINE_COLUMNS)}) = (select ${list(MACHINE_COLUMNS)} from snapshot where id = ?)`).run(id);
   for (const t of COPIES) {
-    await sql`insert into ${sql.table(t.live)} (${list(t.columns)}) select ${list(t.columns)} from ${sql.table(t.copy)} where snapshot_id = ${id}`.execute(db);
+    sqlite.prepare(`insert into "${t.live}" (${list(t.columns)}) select ${list(t.columns)} from "${t.copy}" where snapshot_id = ?`).run(id);
   }
 }
 

@@ -28,10 +28,10 @@ export const events: Command = {
     await withMachine(ctx, async (store) => {
       const since = await sinceTime(ctx, optStr(args, 'since'), (name) => snapshotTime(store, name));
       if (log === 'audit') {
-        const rows = await readAudit(store.db, { since });
+        const rows = await readAudit(await store.kysely(), { since });
         print(ctx, rows, () => rows.map((r) => `${r.time}  #${r.run}  ${r.kind.padEnd(7)}  ${r.text}`));
       } else {
-        const rows = await readAppEvents(store.db, { since, source: optStr(args, 'source'), eventId: optNum(args, 'id') });
+        const rows = await readAppEvents(await store.kysely(), { since, source: optStr(args, 'source'), eventId: optNum(args, 'id') });
         print(ctx, rows, () => rows.map((r) => `${r.time}  ${r.source}  ${r.event_id}  ${r.type}  ${r.text}`));
       }
     });
