@@ -297,9 +297,12 @@ function checkHeader(file: string, path: string): void {
   const pages = header.readUInt32BE(28);
   // The page count is valid when the change counter matches "version-valid-for". With a -wal file holding
   // frames, a checkpoint may have been interrupted with the file not yet grown: SQLite recovers that itself.
+  // Another process may be checkpointing while we look: read the header, then the -wal file, then the size,
+  // in that order, so that a checkpoint that was under way when the header was read has either left its
+  // -wal file (we skip the check) or finished growing the file before removing it.
   const countValid = header.readUInt32BE(24) === header.readUInt32BE(92);
-  if (countValid && sizeOf(path + '-wal') === 0 && size < pages * pageSize) {
-    throw new StoreError('damaged', `${file}: the machine file is damaged: it is truncated (${size} bytes, its header says ${pages * pageSize})`);
+  if (countValid && sizeOf(path + '-wal') === 0 && statSync(path).size < pages * pageSize) {
+    throw new StoreError('damaged', `${file}: the machine file is damaged: it is truncated (${statSync(path).size} bytes, its header says ${pages * pageSize})`);
   }
 }
 
