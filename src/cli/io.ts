@@ -35,8 +35,3 @@ export const processIo: Io = {
 export function writeLines(write: (text: string) => void, lines: readonly string[], eol = '\n'): void {
   if (lines.length > 0) write(lines.map((line) => line + eol).join(''));
 }
-
-/** Colour only on a terminal and never when NO_COLOR is set (https://no-color.org). */
-export function useColour(io: Io): boolean {
-  return io.isTTY && (io.env.NO_COLOR ?? '') === '' && io.env.TERM !== 'dumb';
-}
