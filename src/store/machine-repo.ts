@@ -4,7 +4,7 @@ import { LazyProperties, type PropertySource } from '../metabase/properties.js';
 import type { Change, FrameworkState, MachineState, Os } from '../machine/machine.js';
 import type { FrameworkVersion } from '../regiis/frameworks.js';
 import type { MachineTable } from './schema.js';
-import { Interner, NotAList, commentsToText, propertyToRow, rowToProperty } from './rows.js';
+import { Interner, NotAList, commentsToText, machineValues, propertyToRow, rowToProperty, rowToServices } from './rows.js';
 import { type Db, type Sqlite, batchInsert, rawOf, statement } from './raw.js';
 import { StoreError } from './errors.js';
 
@@ -286,11 +286,7 @@ export async function loadMachine(db: Db, options: LoadOptions = {}): Promise<Lo
       metabase,
       frameworks,
       directories,
-      services: {
-        stateService: (machine.state_service ?? undefined) as FrameworkVersion | undefined,
-        perfCounters: (machine.perf_counters ?? undefined) as FrameworkVersion | undefined,
-        aspnetAccount: machine.aspnet_account === 1,
-      },
+      services: rowToServices(machine),
       setupLogCounter: machine.setup_log_counter,
       grants,
     },
@@ -304,16 +300,7 @@ export async function insertMachine(db: Db, state: MachineState, createdAt: stri
     sqlite,
     `insert into machine (id, profile, os, windir, setup_log_counter, state_service, perf_counters, aspnet_account, created_at)
      values (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    state.profile,
-    state.os,
-    state.windir,
-    state.setupLogCounter,
-    state.services.stateService ?? null,
-    state.services.perfCounters ?? null,
-    state.services.aspnetAccount ? 1 : 0,
-    createdAt,
-  );
+  ).run(...machineValues(state), createdAt);
   insertKeys(sqlite, state.metabase.all(), new Map());
   insertFrameworksAndDirectories(sqlite, state);
 }
@@ -330,15 +317,7 @@ export async function replaceMachine(db: Db, state: MachineState): Promise<void>
     sqlite,
     `update machine set profile = ?, os = ?, windir = ?, setup_log_counter = ?, state_service = ?, perf_counters = ?, aspnet_account = ?,
      xml_namespace = null`,
-  ).run(
-    state.profile,
-    state.os,
-    state.windir,
-    state.setupLogCounter,
-    state.services.stateService ?? null,
-    state.services.perfCounters ?? null,
-    state.services.aspnetAccount ? 1 : 0,
-  );
+  ).run(...machineValues(state));
   await replaceMetabase(sqlite, state.metabase);
   insertFrameworksAndDirectories(sqlite, state);
 }

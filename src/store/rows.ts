@@ -1,4 +1,6 @@
 import type { CustomField, MetabaseKey, Property, XmlForm } from '../metabase/metabase.js';
+import type { Services } from '../machine/machine.js';
+import type { FrameworkVersion } from '../regiis/frameworks.js';
 import type { KeyRow, NewPropertyRow, PropertyRow } from './schema.js';
 
 /**
@@ -116,4 +118,32 @@ export function isStringList(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The shared services as a machine row or a snapshot row holds them. */
+export function rowToServices(row: { readonly state_service: string | null; readonly perf_counters: string | null; readonly aspnet_account: number }): Services {
+  return {
+    stateService: (row.state_service ?? undefined) as FrameworkVersion | undefined,
+    perfCounters: (row.perf_counters ?? undefined) as FrameworkVersion | undefined,
+    aspnetAccount: row.aspnet_account === 1,
+  };
+}
+
+/** `profile, os, windir, setup_log_counter, state_service, perf_counters, aspnet_account`, in that order. */
+export function machineValues(state: {
+  readonly profile: string;
+  readonly os: string;
+  readonly windir: string;
+  readonly setupLogCounter: number;
+  readonly services: Services;
+}): [string, string, string, number, string | null, string | null, number] {
+  return [
+    state.profile,
+    state.os,
+    state.windir,
+    state.setupLogCounter,
+    state.services.stateService ?? null,
+    state.services.perfCounters ?? null,
+    state.services.aspnetAccount ? 1 : 0,
+  ];
 }

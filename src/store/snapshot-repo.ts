@@ -4,7 +4,7 @@ import type { FrameworkState, MachineState, Os } from '../machine/machine.js';
 import type { WorkerView } from '../machine/diff.js';
 import type { FrameworkVersion } from '../regiis/frameworks.js';
 import type { Database, SnapshotRow } from './schema.js';
-import { rowToProperty } from './rows.js';
+import { rowToProperty, rowToServices } from './rows.js';
 import { loadMachine } from './machine-repo.js';
 import { type Db, rawOf } from './raw.js';
 
@@ -145,11 +145,7 @@ export async function loadSnapshotImage(db: Kysely<Database>, snapshot: Snapshot
       metabase,
       frameworks,
       directories,
-      services: {
-        stateService: (snapshot.state_service ?? undefined) as FrameworkVersion | undefined,
-        perfCounters: (snapshot.perf_counters ?? undefined) as FrameworkVersion | undefined,
-        aspnetAccount: snapshot.aspnet_account === 1,
-      },
+      services: rowToServices(snapshot),
       setupLogCounter: snapshot.setup_log_counter,
       grants,
     },
