@@ -12,4 +12,5 @@ export const MIGRATIONS: Readonly<Record<string, () => Promise<Migration>>> = {
   '2026_11_21_030_perf': () => import('./2026_11_21_030_perf.js'),
   '2026_11_22_001_metabase_xml': () => import('./2026_11_22_001_metabase_xml.js'),
   '2026_11_22_002_snapshot_xml': () => import('./2026_11_22_002_snapshot_xml.js'),
+  '2026_11_22_003_shared_values': () => import('./2026_11_22_003_shared_values.js'),
 };

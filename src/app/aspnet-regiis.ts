@@ -1,6 +1,6 @@
 import { Draft, cloneState, iisMode, installedVersions } from '../machine/machine.js';
 import type { Change, MachineState } from '../machine/machine.js';
-import { type MachineDiff, diffMachines, isEmptyDiff } from '../machine/diff.js';
+import { type MachineDiff, diffMachines, isEmptyDiff, scopeOf } from '../machine/diff.js';
 import { type ParseError, RESTARTING, mayChangeMachine, parseToolArgs } from '../regiis/args.js';
 import { recycledApplications } from '../iis/recycle.js';
 import { type FrameworkVersion, highest, parseFrameworkVersion } from '../regiis/frameworks.js';
@@ -54,7 +54,7 @@ export const NO_DIFF: MachineDiff = {
 /** The plan of a run: the copy taken before it against the draft after it. */
 function planOf(before: MachineState | undefined, draft: Draft): { diff: MachineDiff; changed: boolean } {
   if (before === undefined || !draft.changed) return { diff: NO_DIFF, changed: false };
-  const diff = diffMachines(before, draft.state);
+  const diff = diffMachines(before, draft.state, scopeOf(before, draft.changes));
   return { diff, changed: !isEmptyDiff(diff) };
 }
 

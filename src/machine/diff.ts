@@ -5,7 +5,7 @@ import { differingIds } from '../metabase/properties.js';
 import { type EntryDelta, compareLists, listVersion } from '../metabase/scriptmaps.js';
 import { compareVersions } from '../regiis/frameworks.js';
 import { poolMembers } from '../iis/admin.js';
-import type { FrameworkState, Grant, MachineState, Services } from './machine.js';
+import type { Change, FrameworkState, Grant, MachineState, Services } from './machine.js';
 
 /**
  * What differs between two machines: the one description that `--what-if` prints as its plan (the machine
@@ -192,21 +192,74 @@ function poolDeltas(before: MachineState, after: MachineState): PoolDelta[] {
 
 const POOL_PROPERTIES = new Set(['approot', 'apppoolid']);
 
-/** Everything that differs between two machines (the persisted machine: no logs, no worker processes). */
-export function diffMachines(before: MachineState, after: MachineState): MachineDiff {
+/**
+ * Where two machines can differ in keys and directories, when that is known: the keys (by `pathKey`) and
+ * directories (lower-case) a run's changes touched. `-r` on a hosting server changes 20 000 of 100 000 keys
+ * and no directory; the diff then looks at those keys only.
+ */
+export interface DiffScope {
+  readonly keys: ReadonlySet<string>;
+  readonly directories: ReadonlySet<string>;
+}
+
+/** The scope of a run's changes; `before` is the machine they were made to (a deleted key takes its subtree). */
+export function scopeOf(before: MachineState, changes: readonly Change[]): DiffScope {
+  const keys = new Set<string>();
+  const directories = new Set<string>();
+  for (const change of changes) {
+    switch (change.kind) {
+      case 'deleteKey':
+        for (const key of before.metabase.walk(change.path)) keys.add(pathKey(key.path));
+        keys.add(pathKey(change.path));
+        break;
+      case 'createKey':
+      case 'setProperty':
+      case 'deleteProperty':
+        keys.add(pathKey(change.path));
+        break;
+      case 'mkdir':
+      case 'rmdir':
+        directories.add(change.path.toLowerCase());
+        break;
+    }
+  }
+  return { keys, directories };
+}
+
+/** The keys to compare, as pairs of before and after: every key of either side, or the scope's. */
+function* keyPairs(before: MachineState, after: MachineState, scope: DiffScope | undefined): Generator<[MetabaseKey | undefined, MetabaseKey | undefined]> {
+  if (scope) {
+    for (const id of scope.keys) yield [before.metabase.get(id), after.metabase.get(id)];
+    return;
+  }
+  for (const a of before.metabase.all()) yield [a, after.metabase.get(a.path)];
+  for (const b of after.metabase.all()) if (!before.metabase.has(b.path)) yield [undefined, b];
+}
+
+/** The directories one side has and the other has not, by path in case-insensitive order. */
+function directoriesOnlyIn(side: ReadonlyMap<string, string>, other: ReadonlyMap<string, string>, scope: DiffScope | undefined): string[] {
+  const candidates: Iterable<string> = scope ? scope.directories : side.keys();
+  const only: [string, string][] = [];
+  for (const lc of candidates) {
+    const path = side.get(lc);
+    if (path !== undefined && !other.has(lc)) only.push([lc, path]);
+  }
+  return only.sort(([x], [y]) => byText(x, y)).map(([, path]) => path);
+}
+
+/**
+ * Everything that differs between two machines (the persisted machine: no logs, no worker processes). With
+ * a `scope`, keys and directories are compared only where it says they can differ.
+ */
+export function diffMachines(before: MachineState, after: MachineState, scope?: DiffScope): MachineDiff {
   const machine: MachineDiff['machine'][number][] = [];
   for (const field of ['profile', 'os', 'windir'] as const) {
     if (before[field] !== after[field]) machine.push({ field, before: before[field], after: after[field] });
   }
 
   const keys: KeyDelta[] = [];
-  for (const a of before.metabase.all()) {
-    const delta = keyDelta(before, after, a, after.metabase.get(a.path));
-    if (delta) keys.push(delta);
-  }
-  for (const b of after.metabase.all()) {
-    if (before.metabase.has(b.path)) continue;
-    const delta = keyDelta(before, after, undefined, b);
+  for (const [a, b] of keyPairs(before, after, scope)) {
+    const delta = keyDelta(before, after, a, b);
     if (delta) keys.push(delta);
   }
   sortByPath(keys);
@@ -224,8 +277,8 @@ export function diffMachines(before: MachineState, after: MachineState): Machine
   const services = JSON.stringify(sa) === JSON.stringify(sb) ? null : { before: sa, after: sb };
 
   const directories = {
-    added: [...after.directories].filter(([lc]) => !before.directories.has(lc)).map(([, p]) => p).sort((x, y) => byText(x.toLowerCase(), y.toLowerCase())),
-    removed: [...before.directories].filter(([lc]) => !after.directories.has(lc)).map(([, p]) => p).sort((x, y) => byText(x.toLowerCase(), y.toLowerCase())),
+    added: directoriesOnlyIn(after.directories, before.directories, scope),
+    removed: directoriesOnlyIn(before.directories, after.directories, scope),
   };
 
   const grantsA = new Map(before.grants.map((g) => [grantId(g), g]));

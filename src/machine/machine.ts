@@ -304,14 +304,17 @@ export class Draft {
 /**
  * A copy of a machine that a `Draft` on the original cannot change: the "before" side of a plan. Keys are
  * immutable values (a draft replaces a key, never edits it), so the tree is copied by reference and the copy
- * costs one pass over the keys.
+ * costs one pass over the keys. A file system the store reads lazily copies itself without reading it all
+ * (`copy`); the copy, like the original, reads the file as it was loaded, so it is for use before the run's
+ * changes are written.
  */
 export function cloneState(state: MachineState): MachineState {
+  const directories = state.directories as Map<string, string> & { copy?: () => Map<string, string> };
   return {
     ...state,
     metabase: state.metabase.clone(),
     frameworks: new Map(state.frameworks),
-    directories: new Map(state.directories),
+    directories: directories.copy ? directories.copy() : new Map(directories),
     grants: [...state.grants],
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { rawOf } from './raw.js';
 import type { Problem } from '../machine/doctor.js';
@@ -50,11 +51,27 @@ export async function storeProblems(db: Kysely<Database>): Promise<Problem[]> {
     }
   }
 
-  const props = await db.selectFrom('mb_property').select(['key_id', 'name', 'name_lc', 'data_type', 'value', 'xml_form']).execute();
+  // A shared value is found again by its digest: one whose text was edited would stand in for another text.
+  const shared = new Map<number, string>();
+  for (const row of await db.selectFrom('mb_shared_value').select(['id', 'digest', 'value']).execute()) {
+    shared.set(row.id, row.value);
+    if (!createHash('sha256').update(row.value, 'utf8').digest().equals(row.digest)) {
+      error('shared-digest', undefined, `shared value #${row.id} no longer matches its digest: a property later set to the text it had would be given this one`);
+    }
+  }
+  const listChecks = new Map<number, boolean>();
+  const isList = (prop: { value: string | null; shared_id: number | null }): boolean => {
+    if (prop.shared_id === null) return isStringList(prop.value ?? '');
+    let ok = listChecks.get(prop.shared_id);
+    if (ok === undefined) listChecks.set(prop.shared_id, (ok = isStringList(shared.get(prop.shared_id) ?? '[]')));
+    return ok;
+  };
+
+  const props = await db.selectFrom('mb_property').select(['key_id', 'name', 'name_lc', 'data_type', 'value', 'shared_id', 'xml_form']).execute();
   for (const prop of props) {
     const key = byId.get(prop.key_id)?.path ?? `#${prop.key_id}`;
     if (prop.name_lc !== prop.name.toLowerCase()) error('property-identity', key, `property ${prop.name} is stored as ${JSON.stringify(prop.name_lc)}`);
-    if (prop.data_type === 'MULTISZ' && !isStringList(prop.value)) error('bad-list', key, `${prop.name} is a MULTISZ property whose stored value is not a list of strings`);
+    if (prop.data_type === 'MULTISZ' && !isList(prop)) error('bad-list', key, `${prop.name} is a MULTISZ property whose stored value is not a list of strings`);
     if (prop.xml_form !== null && !/^(attribute|custom( -(ID|Value|Type|UserType|Attributes))*)$/.test(prop.xml_form)) {
       error('bad-xml-form', key, `${prop.name} says it was written as ${JSON.stringify(prop.xml_form)} in MetaBase.xml, which is no form export knows`);
     }

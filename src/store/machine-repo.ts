@@ -7,6 +7,7 @@ import type { MachineTable } from './schema.js';
 import { Interner, NotAList, commentsToText, machineValues, propertyToRow, rowToProperty, rowToServices } from './rows.js';
 import { type Db, type Sqlite, batchInsert, rawOf, statement } from './raw.js';
 import { StoreError } from './errors.js';
+import { SharedValues, dropUnusedValues } from './shared-values.js';
 
 /**
  * The machine as rows, read and written over the raw connection (raw.ts): whole metabases move through
@@ -30,21 +31,78 @@ export interface LoadOptions {
   readonly lazy?: boolean;
 }
 
-const PROPERTY_COLUMNS = 'name, prop_id, data_type, user_type, attributes, value, xml_form';
-type RawProperty = [name: string, prop_id: number | null, data_type: string | null, user_type: string | null, attributes: string | null, value: string, xml_form: string | null];
+const PROPERTY_COLUMNS = 'name, prop_id, data_type, user_type, attributes, value, shared_id, xml_form';
+type RawProperty = [
+  name: string,
+  prop_id: number | null,
+  data_type: string | null,
+  user_type: string | null,
+  attributes: string | null,
+  value: string | null,
+  shared_id: number | null,
+  xml_form: string | null,
+];
+
+/**
+ * Where a machine is read from: the live tables, or the copies a snapshot keeps of them. `where` picks the
+ * set's rows in every table but the machine row's, which `machineWhere` picks.
+ */
+export interface MachineTables {
+  readonly machine: string;
+  readonly machineWhere: string;
+  readonly keys: string;
+  readonly properties: string;
+  readonly frameworks: string;
+  readonly directories: string;
+  readonly grants: string;
+  readonly where: string;
+  readonly params: readonly unknown[];
+}
+
+export const LIVE_TABLES: MachineTables = {
+  machine: 'machine',
+  machineWhere: 'true',
+  keys: 'mb_key',
+  properties: 'mb_property',
+  frameworks: 'framework',
+  directories: 'directory',
+  grants: 'grant_entry',
+  where: 'true',
+  params: [],
+};
+
+export const snapshotTables = (snapshotId: number): MachineTables => ({
+  machine: 'snapshot',
+  machineWhere: 'id = ?',
+  keys: 'snapshot_key',
+  properties: 'snapshot_property',
+  frameworks: 'snapshot_framework',
+  directories: 'snapshot_directory',
+  grants: 'snapshot_grant',
+  where: 'snapshot_id = ?',
+  params: [snapshotId],
+});
+
+/** What reading properties needs beside the rows: where they are, shared lists, the shared values' texts. */
+interface Readers {
+  readonly tables: MachineTables;
+  readonly interner: Interner;
+  readonly shared: SharedValues;
+}
 
 /** Maps one property row; a value it cannot read means the file was damaged or edited by hand. */
-function toProperty(sqlite: Sqlite, keyId: number, row: RawProperty, interner: Interner): Property {
+function toProperty(sqlite: Sqlite, keyId: number, row: RawProperty, { tables, interner, shared }: Readers): Property {
   try {
-    return rowToProperty({ name: row[0], prop_id: row[1], data_type: row[2], user_type: row[3], attributes: row[4], value: row[5], xml_form: row[6] }, interner);
+    const value = shared.text(row[5], row[6]);
+    return rowToProperty({ name: row[0], prop_id: row[1], data_type: row[2], user_type: row[3], attributes: row[4], value, xml_form: row[7] }, interner);
   } catch (error) {
-    const where = `${row[0]} at ${pathOf(sqlite, keyId)}`;
+    const where = `${row[0]} at ${pathOf(sqlite, tables, keyId)}`;
     throw damaged(error instanceof NotAList ? `${where} is not a valid list` : `${where} cannot be read (${(error as Error).message})`);
   }
 }
 
-const pathOf = (sqlite: Sqlite, keyId: number): string =>
-  (statement(sqlite, 'select path from mb_key where id = ?').pluck().get(keyId) as string | undefined) ?? `#${keyId}`;
+const pathOf = (sqlite: Sqlite, tables: MachineTables, keyId: number): string =>
+  (statement(sqlite, `select path from ${tables.keys} where ${tables.where} and id = ?`).pluck().get(...tables.params, keyId) as string | undefined) ?? `#${keyId}`;
 
 const damaged = (what: string): StoreError =>
   new StoreError('damaged', `the machine file is damaged: ${what} (metabase doctor lists every problem)`);
@@ -60,13 +118,14 @@ function commentsOf(path: string, text: string | null): readonly string[] | unde
 }
 
 /** Every key's properties, by key id, in the order they were set. */
-function readAllRows(sqlite: Sqlite, interner: Interner): Map<number, Property[]> {
+function readAllRows(sqlite: Sqlite, readers: Readers): Map<number, Property[]> {
   const rows = new Map<number, Property[]>();
-  const query = statement(sqlite, `select key_id, ${PROPERTY_COLUMNS} from mb_property order by key_id, ord`).raw(true);
-  for (const [keyId, ...rest] of query.iterate() as Iterable<[number, ...RawProperty]>) {
+  const { properties, where, params } = readers.tables;
+  const query = statement(sqlite, `select key_id, ${PROPERTY_COLUMNS} from ${properties} where ${where} order by key_id, ord`).raw(true);
+  for (const [keyId, ...rest] of query.iterate(...params) as Iterable<[number, ...RawProperty]>) {
     let list = rows.get(keyId);
     if (!list) rows.set(keyId, (list = []));
-    list.push(toProperty(sqlite, keyId, rest, interner));
+    list.push(toProperty(sqlite, keyId, rest, readers));
   }
   return rows;
 }
@@ -94,7 +153,7 @@ class StoredProperties implements PropertySource {
 
   constructor(
     private readonly sqlite: Sqlite,
-    private readonly interner: Interner,
+    private readonly readers: Readers,
   ) {}
 
   get(handle: number, name: string): Property | undefined {
@@ -111,7 +170,7 @@ class StoredProperties implements PropertySource {
     const row = statement(this.sqlite, `select ${PROPERTY_COLUMNS} from mb_property where key_id = ? and name_lc = ?`).raw(true).get(handle, name) as
       | RawProperty
       | undefined;
-    const prop = row ? toProperty(this.sqlite, handle, row, this.interner) : undefined;
+    const prop = row ? toProperty(this.sqlite, handle, row, this.readers) : undefined;
     points.read.set(handle, prop);
     return prop;
   }
@@ -119,45 +178,87 @@ class StoredProperties implements PropertySource {
   private column(name: string): Map<number, Property> {
     const column = new Map<number, Property>();
     const query = statement(this.sqlite, `select key_id, ${PROPERTY_COLUMNS} from mb_property where name_lc = ?`).raw(true);
-    for (const [keyId, ...rest] of query.iterate(name) as Iterable<[number, ...RawProperty]>) column.set(keyId, toProperty(this.sqlite, keyId, rest, this.interner));
+    for (const [keyId, ...rest] of query.iterate(name) as Iterable<[number, ...RawProperty]>) column.set(keyId, toProperty(this.sqlite, keyId, rest, this.readers));
     this.columns.set(name, column);
     this.points.delete(name);
     return column;
   }
 
   row(handle: number): readonly Property[] {
-    if (!this.rows && ++this.rowReads > READS_BEFORE_BULK) this.rows = readAllRows(this.sqlite, this.interner);
+    if (!this.rows && ++this.rowReads > READS_BEFORE_BULK) this.rows = readAllRows(this.sqlite, this.readers);
     if (this.rows) return this.rows.get(handle) ?? [];
     const query = statement(this.sqlite, `select ${PROPERTY_COLUMNS} from mb_property where key_id = ? order by ord`).raw(true);
-    return (query.all(handle) as RawProperty[]).map((row) => toProperty(this.sqlite, handle, row, this.interner));
+    return (query.all(handle) as RawProperty[]).map((row) => toProperty(this.sqlite, handle, row, this.readers));
   }
 }
 
 /**
- * The virtual file system, read when first used. "Does it exist" is answered one directory at a time
- * (then, past a quarter of them, by reading them all); new and removed directories are kept aside until
- * something lists the whole file system, so that `-i` creating a client script folder under each of
- * 10 000 sites reads 10 000 rows, not 100 000. Ordered exactly as a Map loaded first and changed after.
+ * The file system as the file holds it, read when first asked: "does it exist" one directory at a time,
+ * then (past a quarter of them) all at once. It never changes during a run (changes are written at its
+ * end), so a run's machine and the copy of it a plan is made against share one.
+ */
+class DirectoryRows {
+  private all: Map<string, string> | undefined;
+  private readonly known = new Map<string, string | undefined>();
+  private limit = READS_BEFORE_BULK;
+
+  constructor(private readonly sqlite: Sqlite) {}
+
+  get(lc: string): string | undefined {
+    if (this.all) return this.all.get(lc);
+    if (!this.known.has(lc)) {
+      if (this.known.size >= this.limit) {
+        const last = statement(this.sqlite, 'select max(rowid) from directory').pluck().get() as number | null;
+        this.limit = Math.max(this.limit, bulkAfter(last ?? 0));
+        if (this.known.size >= this.limit) return this.rows().get(lc);
+      }
+      this.known.set(lc, statement(this.sqlite, 'select path from directory where path_lc = ?').pluck().get(lc) as string | undefined);
+    }
+    return this.known.get(lc);
+  }
+
+  /** Every directory, by path. */
+  rows(): ReadonlyMap<string, string> {
+    if (!this.all) {
+      const query = statement(this.sqlite, 'select path_lc, path from directory order by path_lc').raw(true);
+      this.all = new Map(query.all() as [string, string][]);
+      this.known.clear();
+    }
+    return this.all;
+  }
+}
+
+/**
+ * The virtual file system of a run: the file's directories (`DirectoryRows`) and the run's changes to them.
+ * New and removed directories are kept aside until something lists the whole file system, so that `-i`
+ * creating a client script folder under each of 10 000 sites reads 10 000 rows, not 100 000. Ordered
+ * exactly as a Map loaded first and changed after.
  */
 class StoredDirectories extends Map<string, string> {
   private loaded = false;
-  private readonly known = new Map<string, string | undefined>();
-  private limit = READS_BEFORE_BULK;
   /** Changes before the load: a path, or null for a removed directory. */
   private readonly edits = new Map<string, string | null>();
   /** Directories that did not exist and were created, in order: they come after the loaded ones. */
   private readonly tail = new Set<string>();
 
-  constructor(private readonly sqlite: Sqlite) {
+  constructor(private readonly file: DirectoryRows) {
     super();
+  }
+
+  /** A copy that later changes to this one do not reach (`cloneState`), over the same file. */
+  copy(): Map<string, string> {
+    if (this.loaded) return new Map(this);
+    const copy = new StoredDirectories(this.file);
+    for (const [lc, path] of this.edits) copy.edits.set(lc, path);
+    for (const lc of this.tail) copy.tail.add(lc);
+    return copy;
   }
 
   /** Reads every directory (once), then applies the changes kept aside. */
   load(): this {
     if (this.loaded) return this;
     this.loaded = true;
-    const query = statement(this.sqlite, 'select path_lc, path from directory order by path_lc').raw(true);
-    for (const [lc, path] of query.iterate() as Iterable<[string, string]>) super.set(lc, path);
+    for (const [lc, path] of this.file.rows()) super.set(lc, path);
     for (const [lc, path] of this.edits) {
       if (path === null) super.delete(lc);
       else if (!this.tail.has(lc)) super.set(lc, path);
@@ -174,15 +275,7 @@ class StoredDirectories extends Map<string, string> {
   override get(lc: string): string | undefined {
     if (this.loaded) return super.get(lc);
     if (this.edits.has(lc)) return this.edits.get(lc) ?? undefined;
-    if (!this.known.has(lc)) {
-      if (this.known.size >= this.limit) {
-        const last = statement(this.sqlite, 'select max(rowid) from directory').pluck().get() as number | null;
-        this.limit = Math.max(this.limit, bulkAfter(last ?? 0));
-        if (this.known.size >= this.limit) return this.load().get(lc);
-      }
-      this.known.set(lc, statement(this.sqlite, 'select path from directory where path_lc = ?').pluck().get(lc) as string | undefined);
-    }
-    return this.known.get(lc);
+    return this.file.get(lc);
   }
 
   override has(lc: string): boolean {
@@ -248,19 +341,25 @@ export async function hasMachine(db: Db): Promise<boolean> {
   return statement(rawOf(db), 'select id from machine').get() !== undefined;
 }
 
-/** Reads the machine: its keys, and their properties at once or (`lazy`) when the run asks for them. */
-export async function loadMachine(db: Db, options: LoadOptions = {}): Promise<LoadedMachine> {
+/**
+ * Reads the machine: its keys, and their properties at once or (`lazy`) when the run asks for them. From a
+ * snapshot's tables (`snapshotTables`) it reads the machine the snapshot holds, at once.
+ */
+export async function loadMachine(db: Db, options: LoadOptions = {}, tables: MachineTables = LIVE_TABLES): Promise<LoadedMachine> {
   const sqlite = rawOf(db);
-  const machine = statement(sqlite, 'select * from machine').get() as MachineTable | undefined;
+  const live = tables === LIVE_TABLES;
+  const { where, params } = tables;
+  const machine = statement(sqlite, `select * from ${tables.machine} where ${tables.machineWhere}`).get(...params) as MachineTable | undefined;
   if (!machine) throw new StoreError('not-a-machine', 'the file holds no machine (it was never initialised)');
 
-  const interner = new Interner();
-  const source = options.lazy ? new StoredProperties(sqlite, interner) : undefined;
-  const rows = source ? undefined : readAllRows(sqlite, interner);
+  const readers = { tables, interner: new Interner(), shared: new SharedValues(sqlite) };
+  // The lazy sources read the live tables: a snapshot is read at once.
+  const source = options.lazy && live ? new StoredProperties(sqlite, readers) : undefined;
+  const rows = source ? undefined : readAllRows(sqlite, readers);
   const keyIds = new Map<string, number>();
   const metabase = new Metabase();
-  const keys = statement(sqlite, 'select id, path, path_lc, key_type, xml_comments from mb_key order by ord').raw(true);
-  for (const [id, path, lc, keyType, comments] of keys.all() as [number, string, string, string, string | null][]) {
+  const keys = statement(sqlite, `select id, path, path_lc, key_type, xml_comments from ${tables.keys} where ${where} order by ord`).raw(true);
+  for (const [id, path, lc, keyType, comments] of keys.all(...params) as [number, string, string, string, string | null][]) {
     keyIds.set(lc, id);
     const properties = source ? LazyProperties.of(source, id) : new Map((rows!.get(id) ?? []).map((p) => [p.name.toLowerCase(), p]));
     const parsed = commentsOf(path, comments);
@@ -268,14 +367,16 @@ export async function loadMachine(db: Db, options: LoadOptions = {}): Promise<Lo
   }
 
   const frameworks = new Map<FrameworkVersion, FrameworkState>();
-  const frameworkRows = statement(sqlite, 'select version, installed, registered, isapi_present from framework').raw(true);
-  for (const [version, installed, registered, isapiPresent] of frameworkRows.all() as [FrameworkVersion, number, number, number][]) {
+  const frameworkRows = statement(sqlite, `select version, installed, registered, isapi_present from ${tables.frameworks} where ${where}`).raw(true);
+  for (const [version, installed, registered, isapiPresent] of frameworkRows.all(...params) as [FrameworkVersion, number, number, number][]) {
     frameworks.set(version, { version, installed: installed === 1, registered: registered === 1, isapiPresent: isapiPresent === 1 });
   }
-  const grantRows = statement(sqlite, 'select principal, version from grant_entry order by id').raw(true).all() as [string, FrameworkVersion][];
+  const grantRows = statement(sqlite, `select principal, version from ${tables.grants} where ${where} order by id`).raw(true).all(...params) as [string, FrameworkVersion][];
   const grants = grantRows.map(([principal, version]) => ({ principal, version }));
-  const directories = new StoredDirectories(sqlite);
-  if (!options.lazy) directories.load();
+  const directories = live
+    ? new StoredDirectories(new DirectoryRows(sqlite))
+    : new Map(statement(sqlite, `select path_lc, path from ${tables.directories} where ${where} order by path_lc`).raw(true).all(...params) as [string, string][]);
+  if (!options.lazy && directories instanceof StoredDirectories) directories.load();
 
   return {
     keyIds,
@@ -342,6 +443,7 @@ export async function replaceMetabase(db: Db, metabase: Metabase): Promise<void>
   statement(sqlite, 'delete from mb_property').run();
   statement(sqlite, 'delete from mb_key').run();
   insertKeys(sqlite, metabase.all(), new Map());
+  dropUnusedValues(sqlite);
 }
 
 /**
@@ -361,14 +463,16 @@ export async function replaceSubtree(db: Db, path: string, keys: Iterable<Metaba
     if (row) ids.set(pathKey(parent), row[0]);
   }
   insertKeys(sqlite, keys, ids, old?.[0]);
+  dropUnusedValues(sqlite);
 }
 
-const INSERT_PROPERTY = `insert into mb_property (key_id, name_lc, name, ord, prop_id, data_type, user_type, attributes, value, xml_form)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const PROPERTY_ROW = ['key_id', 'name_lc', 'name', 'ord', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'shared_id', 'xml_form'];
+const INSERT_PROPERTY = `insert into mb_property (${PROPERTY_ROW.join(', ')}) values (${PROPERTY_ROW.map(() => '?').join(', ')})`;
 
-function runProperty(query: ReturnType<typeof statement>, keyId: number, prop: Property, ord: number): void {
+/** A property's row values, in `PROPERTY_ROW`'s order, its value stored in the row or shared. */
+function propertyValues(shared: SharedValues, keyId: number, prop: Property, ord: number): unknown[] {
   const row = propertyToRow(keyId, prop, ord);
-  query.run(row.key_id, row.name_lc, row.name, row.ord, row.prop_id, row.data_type, row.user_type, row.attributes, row.value, row.xml_form);
+  return [row.key_id, row.name_lc, row.name, row.ord, row.prop_id, row.data_type, row.user_type, row.attributes, ...shared.store(row.value), row.xml_form];
 }
 
 /** The last value of a table's column (0 when empty), for numbering new rows after it. */
@@ -377,7 +481,6 @@ function lastOf(sqlite: Sqlite, table: 'mb_key' | 'mb_property', column: 'id' | 
 }
 
 const KEY_COLUMNS = ['id', 'path', 'path_lc', 'parent_id', 'key_type', 'ord', 'xml_comments'];
-const PROPERTY_ROW = ['key_id', 'name_lc', 'name', 'ord', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'xml_form'];
 
 /**
  * Inserts keys, parents before children, after the keys the file holds. `ids` maps the paths of keys already
@@ -389,6 +492,7 @@ function insertKeys(sqlite: Sqlite, source: Iterable<MetabaseKey>, ids: Map<stri
   let propOrd = lastOf(sqlite, 'mb_property', 'ord') + 1;
   const keys = batchInsert(sqlite, 'mb_key', KEY_COLUMNS);
   const properties = batchInsert(sqlite, 'mb_property', PROPERTY_ROW);
+  const shared = new SharedValues(sqlite);
   // Rows go out in batches, a property's batch possibly before its key's: check the foreign keys at commit.
   sqlite.pragma('defer_foreign_keys = ON');
   let first = true;
@@ -400,10 +504,7 @@ function insertKeys(sqlite: Sqlite, source: Iterable<MetabaseKey>, ids: Map<stri
     ids.set(lc, id);
     const parent = parentPath(lc);
     keys.add(id, key.path, lc, parent === undefined ? null : (ids.get(parent) ?? null), key.keyType, ord, commentsToText(key));
-    for (const prop of key.properties.values()) {
-      const row = propertyToRow(id, prop, propOrd++);
-      properties.add(row.key_id, row.name_lc, row.name, row.ord, row.prop_id, row.data_type, row.user_type, row.attributes, row.value, row.xml_form);
-    }
+    for (const prop of key.properties.values()) properties.add(...propertyValues(shared, id, prop, propOrd++));
   }
   keys.flush();
   properties.flush();
@@ -441,10 +542,13 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
   let propertyOrd: number | undefined;
   let keyOrd: number | undefined;
   // A property set is an update of its row when it has one (nearly always: -r moves 20 000 lists), else an insert.
-  const update = statement(sqlite, 'update mb_property set value = ?, data_type = ? where key_id = ? and name_lc = ?');
+  const update = statement(sqlite, 'update mb_property set value = ?, shared_id = ?, data_type = ? where key_id = ? and name_lc = ?');
   const insert = statement(sqlite, INSERT_PROPERTY);
   const remove = statement(sqlite, 'delete from mb_property where key_id = ? and name_lc = ?');
   const directories = batchInsert(sqlite, 'directory', ['path_lc', 'path'], 'on conflict do nothing');
+  const shared = new SharedValues(sqlite);
+  // Whether a shared value may have lost its last reference.
+  let replaced = false;
 
   let pending: PropertyChange[] = [];
   const flush = (): void => {
@@ -454,14 +558,15 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
       const name = change.kind === 'setProperty' ? change.after.name : change.before.name;
       last.set(`${pathKey(change.path)}\0${name.toLowerCase()}`, change);
     }
+    replaced = true;
     for (const change of last.values()) {
       const keyId = keyIds.get(pathKey(change.path));
       if (keyId === undefined) throw new Error(`internal: no row for key ${change.path}`);
       if (change.kind === 'setProperty') {
         const row = propertyToRow(keyId, change.after, 0);
-        if (update.run(row.value, row.data_type, keyId, row.name_lc).changes === 0) {
+        if (update.run(...shared.store(row.value), row.data_type, keyId, row.name_lc).changes === 0) {
           propertyOrd ??= lastOf(sqlite, 'mb_property', 'ord') + 1;
-          runProperty(insert, keyId, change.after, propertyOrd++);
+          insert.run(propertyValues(shared, keyId, change.after, propertyOrd++));
         }
       } else {
         remove.run(keyId, change.before.name.toLowerCase());
@@ -501,6 +606,7 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
       case 'deleteKey': {
         const prefix = pathKey(change.path);
         statement(sqlite, 'delete from mb_key where path_lc = ?').run(prefix);
+        replaced = true;
         for (const id of [...keyIds.keys()]) if (id === prefix || id.startsWith(prefix + '/')) keyIds.delete(id);
         break;
       }
@@ -530,4 +636,5 @@ export async function applyChanges(db: Db, loaded: LoadedMachine, changes: reado
   }
   flush();
   directories.flush();
+  if (replaced) dropUnusedValues(sqlite);
 }

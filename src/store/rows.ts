@@ -1,7 +1,7 @@
 import type { CustomField, MetabaseKey, Property, XmlForm } from '../metabase/metabase.js';
 import type { Services } from '../machine/machine.js';
 import type { FrameworkVersion } from '../regiis/frameworks.js';
-import type { KeyRow, NewPropertyRow, PropertyRow } from './schema.js';
+import type { KeyRow, PropertyRow } from './schema.js';
 
 /**
  * MULTISZ values are stored as JSON arrays; every other value as its text. Lists are read back as frozen
@@ -44,8 +44,11 @@ export class NotAList extends Error {
 /** The most JSON text (in characters) one interner remembers. */
 const INTERN_LIMIT = 32 * 1024 * 1024;
 
+/** A property row with its value's text: where it is stored (in the row or shared) is `shared-values.ts`'s. */
+export type PropertyText = Omit<PropertyRow, 'value' | 'shared_id'> & { readonly value: string };
+
 export function rowToProperty(
-  row: Pick<PropertyRow, 'name' | 'prop_id' | 'data_type' | 'user_type' | 'attributes' | 'value' | 'xml_form'>,
+  row: Pick<PropertyText, 'name' | 'prop_id' | 'data_type' | 'user_type' | 'attributes' | 'value' | 'xml_form'>,
   interner?: Interner,
 ): Property {
   const list = row.data_type === 'MULTISZ';
@@ -70,7 +73,7 @@ export function listJson(list: readonly string[]): string {
   return text;
 }
 
-export function propertyToRow(keyId: number, prop: Property, ord: number): NewPropertyRow {
+export function propertyToRow(keyId: number, prop: Property, ord: number): PropertyText {
   const list = typeof prop.value !== 'string';
   return {
     key_id: keyId,

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Row types of the machine file. Rows are not domain types: `rows.ts` maps between the two. */
 export interface MachineTable {
@@ -35,9 +35,19 @@ export interface PropertyTable {
   data_type: string | null;
   user_type: string | null;
   attributes: string | null;
-  value: string;
+  /** The value's text, or null when it is a shared value (`shared-values.ts`): exactly one of the two is set. */
+  value: string | null;
+  shared_id: number | null;
   /** How MetaBase.xml held it (`rows.ts`); null for a property the program made. */
   xml_form: string | null;
+}
+
+/** A long value, stored once and referred to by property rows (migration 2026_11_22_003). */
+export interface SharedValueTable {
+  id: Generated<number>;
+  /** SHA-256 of `value`, the identity writers look a value up by. */
+  digest: Buffer;
+  value: string;
 }
 
 export interface FrameworkTable {
@@ -128,6 +138,7 @@ export interface Database {
   machine: MachineTable;
   mb_key: KeyTable;
   mb_property: PropertyTable;
+  mb_shared_value: SharedValueTable;
   framework: FrameworkTable;
   directory: DirectoryTable;
   grant_entry: GrantTable;
@@ -150,7 +161,6 @@ export interface Database {
 
 export type KeyRow = Selectable<KeyTable>;
 export type PropertyRow = Selectable<PropertyTable>;
-export type NewPropertyRow = Insertable<PropertyTable>;
 export type AppEventRow = Selectable<AppEventTable>;
 export type AuditRow = Selectable<AuditTable>;
 export type SnapshotRow = Selectable<SnapshotTable>;

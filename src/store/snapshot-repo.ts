@@ -1,11 +1,9 @@
 import type { Kysely } from 'kysely';
-import { Metabase, type MetabaseKey, type Property } from '../metabase/metabase.js';
-import type { FrameworkState, MachineState, Os } from '../machine/machine.js';
+import type { MachineState } from '../machine/machine.js';
 import type { WorkerView } from '../machine/diff.js';
-import type { FrameworkVersion } from '../regiis/frameworks.js';
 import type { Database, SnapshotRow } from './schema.js';
-import { rowToProperty, rowToServices } from './rows.js';
-import { loadMachine } from './machine-repo.js';
+import { loadMachine, snapshotTables } from './machine-repo.js';
+import { dropUnusedValues } from './shared-values.js';
 import { type Db, rawOf } from './raw.js';
 
 /**
@@ -17,7 +15,11 @@ import { type Db, rawOf } from './raw.js';
 /** The machine's tables and their snapshot copies, with the columns both hold; copied in this order. */
 const COPIES = [
   { live: 'mb_key', copy: 'snapshot_key', columns: ['id', 'path', 'path_lc', 'parent_id', 'key_type', 'ord', 'xml_comments'] },
-  { live: 'mb_property', copy: 'snapshot_property', columns: ['key_id', 'name_lc', 'name', 'ord', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'xml_form'] },
+  {
+    live: 'mb_property',
+    copy: 'snapshot_property',
+    columns: ['key_id', 'name_lc', 'name', 'ord', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'shared_id', 'xml_form'],
+  },
   { live: 'framework', copy: 'snapshot_framework', columns: ['version', 'installed', 'registered', 'isapi_present'] },
   { live: 'directory', copy: 'snapshot_directory', columns: ['path_lc', 'path'] },
   { live: 'grant_entry', copy: 'snapshot_grant', columns: ['id', 'principal', 'version'] },
@@ -70,7 +72,7 @@ export async function saveSnapshot(db: Db, name: string, takenAt: string): Promi
   return id;
 }
 
-/** Replaces the machine (logs aside) with a snapshot's copy, rows and ids as they were. */
+/** Replaces the machine (logs aside) with a snapshot's copy, rows and ids as they were (shared values too). */
 export async function restoreSnapshot(db: Db, id: number): Promise<void> {
   const sqlite = rawOf(db);
   // Children before parents, so that no cascade has work left to do.
@@ -81,10 +83,12 @@ export async function restoreSnapshot(db: Db, id: number): Promise<void> {
   for (const t of COPIES) {
     sqlite.prepare(`insert into "${t.live}" (${list(t.columns)}) select ${list(t.columns)} from "${t.copy}" where snapshot_id = ?`).run(id);
   }
+  dropUnusedValues(sqlite);
 }
 
 export async function deleteSnapshot(db: Kysely<Database>, id: number): Promise<void> {
   await db.deleteFrom('snapshot').where('id', '=', id).execute();
+  dropUnusedValues(rawOf(db));
 }
 
 /** A machine as the diff reads it: its state and its worker processes. */
@@ -104,53 +108,10 @@ export async function loadCurrentImage(db: Kysely<Database>): Promise<MachineIma
 /** The machine as a snapshot holds it. */
 export async function loadSnapshotImage(db: Kysely<Database>, snapshot: SnapshotRow): Promise<MachineImage> {
   const id = snapshot.id;
-  const keyRows = await db.selectFrom('snapshot_key').select(['id', 'path', 'key_type']).where('snapshot_id', '=', id).orderBy('ord').execute();
-  const propRows = await db
-    .selectFrom('snapshot_property')
-    .select(['key_id', 'name', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'xml_form'])
-    .where('snapshot_id', '=', id)
-    .orderBy('key_id')
-    .orderBy('ord')
-    .execute();
-  const props = new Map<number, Map<string, Property>>();
-  for (const row of propRows) {
-    let map = props.get(row.key_id);
-    if (!map) props.set(row.key_id, (map = new Map()));
-    map.set(row.name.toLowerCase(), rowToProperty(row));
-  }
-  const metabase = new Metabase();
-  for (const row of keyRows) {
-    const key: MetabaseKey = { path: row.path, keyType: row.key_type, properties: props.get(row.id) ?? new Map() };
-    metabase.put(key);
-  }
-  const frameworks = new Map<FrameworkVersion, FrameworkState>();
-  for (const row of await db.selectFrom('snapshot_framework').selectAll().where('snapshot_id', '=', id).execute()) {
-    const version = row.version as FrameworkVersion;
-    frameworks.set(version, { version, installed: row.installed === 1, registered: row.registered === 1, isapiPresent: row.isapi_present === 1 });
-  }
-  const directories = new Map<string, string>();
-  for (const row of await db.selectFrom('snapshot_directory').selectAll().where('snapshot_id', '=', id).orderBy('path_lc').execute()) {
-    directories.set(row.path_lc, row.path);
-  }
-  const grants = (await db.selectFrom('snapshot_grant').select(['principal', 'version']).where('snapshot_id', '=', id).orderBy('id').execute()).map(
-    (row) => ({ principal: row.principal, version: row.version as FrameworkVersion }),
-  );
+  const { state } = await loadMachine(db, {}, snapshotTables(id));
   const workers = await db.selectFrom('snapshot_worker').selectAll().where('snapshot_id', '=', id).orderBy('id').execute();
   const domains = await db.selectFrom('snapshot_app_domain').selectAll().where('snapshot_id', '=', id).orderBy('worker_id').orderBy('app_path_lc').execute();
-  return {
-    state: {
-      profile: snapshot.profile,
-      os: snapshot.os as Os,
-      windir: snapshot.windir,
-      metabase,
-      frameworks,
-      directories,
-      services: rowToServices(snapshot),
-      setupLogCounter: snapshot.setup_log_counter,
-      grants,
-    },
-    workers: workerViews(workers, domains),
-  };
+  return { state, workers: workerViews(workers, domains) };
 }
 
 function workerViews(

@@ -94,7 +94,8 @@ describe('metabase doctor', () => {
 
   test('a list whose stored value is not JSON: doctor names it; other commands say the file is damaged in one line', async ({ db }) => {
     await mb(db, 'init');
-    raw(db, `update mb_property set value = '[".asp,x' where name = 'ScriptMaps'`);
+    // The ScriptMaps list is long, so it is a shared value: store the broken text in the row itself.
+    raw(db, `update mb_property set value = '[".asp,x', shared_id = null where name = 'ScriptMaps'`);
     const got = await doctor(db);
     expect(got.exit).toBe(1);
     expect(got.problems.map((p) => `${p.code} ${p.key}`)).toEqual(['bad-list /LM/W3SVC', 'unloadable undefined']);
@@ -103,6 +104,17 @@ describe('metabase doctor', () => {
     expect(isOneLine(lk.stderr), lk.stderr).toBe(true);
     expect(lk.stderr).toContain('damaged: ScriptMaps at /LM/W3SVC is not a valid list');
     expect(lk.stderr).not.toContain('internal error');
+  });
+
+  test('a shared value edited by hand: doctor names it (and the list it broke); commands say damaged', async ({ db }) => {
+    await mb(db, 'init');
+    raw(db, `update mb_shared_value set value = '[".asp,x' where id = (select shared_id from mb_property where name = 'ScriptMaps')`);
+    const got = await doctor(db);
+    expect(got.exit).toBe(1);
+    expect(got.problems.map((p) => `${p.code} ${p.key}`)).toEqual(['shared-digest undefined', 'bad-list /LM/W3SVC', 'unloadable undefined']);
+    const lk = await regiis(db, '-lk');
+    expect(lk.exit).toBe(1);
+    expect(lk.stderr).toContain('damaged: ScriptMaps at /LM/W3SVC is not a valid list');
   });
 
   test('XML bookkeeping edited by hand (comments, the form of a property): doctor names it; commands say damaged', async ({ db }) => {

@@ -8,6 +8,7 @@ import { CommandError } from '../../src/app/errors.js';
 import { exportMetabase, importMetabaseFile } from '../../src/app/import-export.js';
 import { openMachine } from '../../src/app/machine-file.js';
 import { loadMachine } from '../../src/store/machine-repo.js';
+import * as sharedValues from '../../migrations/2026_11_22_003_shared_values.js';
 import { loadRuntime, saveRuntime } from '../../src/store/runtime-repo.js';
 import type { Store } from '../../src/store/open.js';
 
@@ -255,13 +256,14 @@ describe('export', () => {
 test('a machine file from before MetaBase.xml support is brought up to date and imports', async ({ machine }) => {
   // Make the file what the schema before MetaBase.xml support left: no XML columns, those migrations not recorded.
   const old = await machine.open();
+  await sharedValues.down(old.db);
   await sql`alter table mb_property drop column xml_form`.execute(old.db);
   await sql`alter table mb_key drop column xml_comments`.execute(old.db);
   await sql`alter table machine drop column xml_namespace`.execute(old.db);
   await sql`alter table snapshot_property drop column xml_form`.execute(old.db);
   await sql`alter table snapshot_key drop column xml_comments`.execute(old.db);
   await sql`alter table snapshot drop column xml_namespace`.execute(old.db);
-  await sql`delete from kysely_migration where name in ('2026_11_22_001_metabase_xml', '2026_11_22_002_snapshot_xml')`.execute(old.db);
+  await sql`delete from kysely_migration where name >= '2026_11_22_001_metabase_xml'`.execute(old.db);
   await old.close();
 
   const store = await machine.open();

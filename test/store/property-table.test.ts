@@ -22,6 +22,7 @@ describe('the property table', () => {
       expect(indexes).toEqual([
         { name: 'mb_property_key', unique: 1 },
         { name: 'mb_property_name', unique: 0 },
+        { name: 'mb_property_shared', unique: 0 },
       ]);
       store.sqlite.prepare(`insert into mb_key (id, path, path_lc, key_type, ord) values (1, '/LM', '/lm', 'IIsComputer', 1)`).run();
       const insert = store.sqlite.prepare(`insert into mb_property (key_id, name_lc, name, ord, value) values (1, 'x', 'X', ?, 'v')`);

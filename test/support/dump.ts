@@ -12,7 +12,10 @@ export function dumpTables(file: string, skip: readonly string[] = []): Map<stri
     const dump = new Map<string, string>();
     for (const { name } of tables) {
       if (skip.includes(name)) continue;
-      const columns = (db.pragma(`table_info("${name}")`) as { name: string }[]).map((c) => `"${c.name}"`).join(', ');
+      // JSON holds no BLOB (a shared value's digest): those go in as hex.
+      const columns = (db.pragma(`table_info("${name}")`) as { name: string }[])
+        .map(({ name: column }) => `iif(typeof("${column}") = 'blob', hex("${column}"), "${column}")`)
+        .join(', ');
       // Rows as JSON, sorted, built inside SQLite: the logs of a large machine run to tens of megabytes.
       const rows = db.prepare(`select group_concat(r, char(10)) as rows from (select json_array(${columns}) as r from "${name}" order by r)`).get() as { rows: string | null };
       dump.set(name, rows.rows ?? '');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Draft, cloneState } from '../../src/machine/machine.js';
-import { comparePaths, diffMachines, diffWorkers, isEmptyDiff } from '../../src/machine/diff.js';
+import { comparePaths, diffMachines, diffWorkers, isEmptyDiff, scopeOf } from '../../src/machine/diff.js';
 import { buildProfile } from '../../src/machine/profiles.js';
 import { compareLists } from '../../src/metabase/scriptmaps.js';
 import { snapshotNameProblem } from '../../src/machine/snapshot-name.js';
@@ -36,6 +36,23 @@ describe('diffing machines', () => {
       '/LM/W3SVC/1/ROOT/App',
       '/LM/W3SVC/1/ROOT-x',
     ]);
+  });
+
+  it("scoped to a run's changes, it finds what the whole comparison finds (keys removed with their subtree, files)", () => {
+    const state = buildProfile('win2003-net20');
+    const setup = new Draft(state);
+    addVirtualDirectory(setup, 'W3SVC/1/ROOT/App', 'C:\\App', true, undefined);
+    addVirtualDirectory(setup, 'W3SVC/1/ROOT/App/Sub', 'C:\\App\\Sub', true, undefined);
+    const before = cloneState(state);
+    const d = new Draft(state);
+    d.deleteKey('/LM/W3SVC/1/ROOT/App');
+    runTool(d, { action: 'u', typed: '-u', argument: undefined, extension: undefined, norestart: false }, '2.0.50727');
+    const scope = scopeOf(before, d.changes);
+    expect(scope.keys.has('/lm/w3svc/1/root/app/sub')).toBe(true);
+    const scoped = diffMachines(before, state, scope);
+    expect(scoped).toEqual(diffMachines(before, state));
+    expect(scoped.keys.map((k) => [k.path, k.change])).toContainEqual(['/LM/W3SVC/1/ROOT/App/Sub', 'removed']);
+    expect(scoped.directories.removed.length).toBeGreaterThan(0);
   });
 
   it('a machine against its copy differs in nothing', () => {
