@@ -8,24 +8,28 @@ import { type Db, rawOf } from './raw.js';
 
 /**
  * Named snapshots, kept in the machine file (see the migration `2026_11_21_020_snapshots` for why as tables).
- * Saving and restoring copy every machine table with one `INSERT ... SELECT` each; the logs are never copied
- * and never touched.
+ * Saving copies every machine table with one `INSERT ... SELECT` each; restoring writes back, table by table,
+ * the rows that differ. The logs are never copied and never touched.
  */
 
-/** The machine's tables and their snapshot copies, with the columns both hold; copied in this order. */
+/**
+ * The machine's tables and their snapshot copies, with the columns both hold and the columns that identify a
+ * row (a unique key of the live table); copied in this order, parents before children.
+ */
 const COPIES = [
-  { live: 'mb_key', copy: 'snapshot_key', columns: ['id', 'path', 'path_lc', 'parent_id', 'key_type', 'ord', 'xml_comments'] },
+  { live: 'mb_key', copy: 'snapshot_key', key: ['id'], columns: ['id', 'path', 'path_lc', 'parent_id', 'key_type', 'ord', 'xml_comments'] },
   {
     live: 'mb_property',
     copy: 'snapshot_property',
+    key: ['key_id', 'name_lc'],
     columns: ['key_id', 'name_lc', 'name', 'ord', 'prop_id', 'data_type', 'user_type', 'attributes', 'value', 'shared_id', 'xml_form'],
   },
-  { live: 'framework', copy: 'snapshot_framework', columns: ['version', 'installed', 'registered', 'isapi_present'] },
-  { live: 'directory', copy: 'snapshot_directory', columns: ['path_lc', 'path'] },
-  { live: 'grant_entry', copy: 'snapshot_grant', columns: ['id', 'principal', 'version'] },
-  { live: 'worker_process', copy: 'snapshot_worker', columns: ['id', 'image', 'pool', 'clr', 'started_at'] },
-  { live: 'app_domain', copy: 'snapshot_app_domain', columns: ['worker_id', 'app_path_lc', 'app_path', 'clr', 'started_at'] },
-  { live: 'worker_outdated', copy: 'snapshot_worker_outdated', columns: ['worker_id', 'app_path', 'command', 'time'] },
+  { live: 'framework', copy: 'snapshot_framework', key: ['version'], columns: ['version', 'installed', 'registered', 'isapi_present'] },
+  { live: 'directory', copy: 'snapshot_directory', key: ['path_lc'], columns: ['path_lc', 'path'] },
+  { live: 'grant_entry', copy: 'snapshot_grant', key: ['id'], columns: ['id', 'principal', 'version'] },
+  { live: 'worker_process', copy: 'snapshot_worker', key: ['id'], columns: ['id', 'image', 'pool', 'clr', 'started_at'] },
+  { live: 'app_domain', copy: 'snapshot_app_domain', key: ['worker_id', 'app_path_lc'], columns: ['worker_id', 'app_path_lc', 'app_path', 'clr', 'started_at'] },
+  { live: 'worker_outdated', copy: 'snapshot_worker_outdated', key: ['worker_id', 'app_path'], columns: ['worker_id', 'app_path', 'command', 'time'] },
 ] as const;
 
 const MACHINE_COLUMNS = ['profile', 'os', 'windir', 'setup_log_counter', 'state_service', 'perf_counters', 'aspnet_account', 'created_at', 'xml_namespace'] as const;
@@ -72,16 +76,27 @@ export async function saveSnapshot(db: Db, name: string, takenAt: string): Promi
   return id;
 }
 
-/** Replaces the machine (logs aside) with a snapshot's copy, rows and ids as they were (shared values too). */
+/**
+ * Replaces the machine (logs aside) with a snapshot's copy, rows and ids as they were (shared values too).
+ *
+ * Only the rows that differ are written: a restore usually undoes a few commands, and rewriting all of a
+ * hosting server's rows and their indexes took seconds. Per table, with set-based statements inside SQLite:
+ * every live row the snapshot does not hold exactly as it is goes (children's tables first; deleting a key
+ * takes its properties and subkeys with it), then every snapshot row the machine no longer holds comes back
+ * (parents' tables first).
+ */
 export async function restoreSnapshot(db: Db, id: number): Promise<void> {
   const sqlite = rawOf(db);
-  // Children before parents, so that no cascade has work left to do.
-  for (const table of ['worker_outdated', 'app_domain', 'worker_process', 'mb_property', 'mb_key', 'framework', 'directory', 'grant_entry'] as const) {
-    sqlite.prepare(`delete from ${table}`).run();
+  for (const t of [...COPIES].reverse()) {
+    const same = t.columns.map((c) => (t.key.includes(c as never) ? `s."${c}" = "${t.live}"."${c}"` : `s."${c}" is "${t.live}"."${c}"`)).join(' and ');
+    sqlite.prepare(`delete from "${t.live}" where not exists (select 1 from "${t.copy}" s where s.snapshot_id = ? and ${same})`).run(id);
   }
   sqlite.prepare(`update machine set (${list(MACHINE_COLUMNS)}) = (select ${list(MACHINE_COLUMNS)} from snapshot where id = ?)`).run(id);
   for (const t of COPIES) {
-    sqlite.prepare(`insert into "${t.live}" (${list(t.columns)}) select ${list(t.columns)} from "${t.copy}" where snapshot_id = ?`).run(id);
+    const found = t.key.map((c) => `l."${c}" = s."${c}"`).join(' and ');
+    sqlite
+      .prepare(`insert into "${t.live}" (${list(t.columns)}) select ${list(t.columns)} from "${t.copy}" s where s.snapshot_id = ? and not exists (select 1 from "${t.live}" l where ${found})`)
+      .run(id);
   }
   dropUnusedValues(sqlite);
 }
