@@ -7,7 +7,9 @@ import { CommandError } from '../../src/app/errors.js';
 import { Draft } from '../../src/machine/machine.js';
 import { parseToolArgs } from '../../src/regiis/args.js';
 import { runTool } from '../../src/regiis/tool.js';
-import { insertMachine, loadMachine } from '../../src/store/machine-repo.js';
+import { applyChanges, insertMachine, loadMachine } from '../../src/store/machine-repo.js';
+import { buildProfile } from '../../src/machine/profiles.js';
+import { property } from '../../src/metabase/metabase.js';
 import { openStore } from '../../src/store/open.js';
 import { tempDir } from '../support/console.js';
 import { checkIntegrity } from '../support/dump.js';
@@ -57,6 +59,45 @@ describe('the store keeps exactly what the core planned', () => {
         expect(checkIntegrity(file)).toEqual({ integrity: 'ok', foreignKeys: [] });
       }),
       { numRuns: 60 },
+    );
+  }, 60_000);
+
+  test('random property edits on several keys: new rows in the order they were set, shared and inline values', async () => {
+    const KEYS = ['/LM/W3SVC', '/LM/W3SVC/1', '/LM/W3SVC/1/ROOT'];
+    const NAMES = ['Zeta', 'Alpha', 'ScriptMaps', 'Mid'];
+    const long = (n: number) => [`.x${n},C:\\Tools\\x.dll,1`.padEnd(300, 'x')];
+    const edit = fc.record({ key: fc.constantFrom(...KEYS), name: fc.constantFrom(...NAMES), value: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 12 }), async (edits) => {
+        const expected = buildProfile('win2003-net20');
+        const file = join(dir, `m${files++}.db`);
+        const store = await openStore(file, { initialise: (s) => insertMachine(s.db, expected, clock.now()) });
+        try {
+          await store.write(async () => {
+            const loaded = await loadMachine(store.sqlite, { lazy: true });
+            const draft = new Draft(loaded.state);
+            const mirror = new Draft(expected);
+            for (const e of edits) {
+              for (const d of [draft, mirror]) {
+                if (e.value === undefined) {
+                  if (d.metabase.get(e.key)?.properties.has(e.name.toLowerCase())) d.deleteProperty(e.key, e.name);
+                } else {
+                  // Lists of one long entry are shared values; short texts stay in the row.
+                  d.setProperty(e.key, property(e.name, e.name === 'ScriptMaps' ? long(e.value) : `v${e.value}`));
+                }
+              }
+            }
+            await applyChanges(store.sqlite, loaded, draft.changes);
+          });
+          const stored = (await store.read(() => loadMachine(store.sqlite))).state;
+          expect(describeState(stored), JSON.stringify(edits)).toBe(describeState(expected));
+          for (const key of KEYS) expect([...stored.metabase.get(key)!.properties.keys()]).toEqual([...expected.metabase.get(key)!.properties.keys()]);
+        } finally {
+          await store.close();
+        }
+        expect(checkIntegrity(file)).toEqual({ integrity: 'ok', foreignKeys: [] });
+      }),
+      { numRuns: 100 },
     );
   }, 60_000);
 });

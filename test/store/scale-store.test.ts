@@ -72,8 +72,17 @@ describe('a generated server in the store', () => {
         const lazy = (await loadMachine(store.sqlite, { lazy: true })).state.directories;
         // More questions than it answers one by one, half of them about directories that do not exist.
         const asked = [...eager.directories.keys()].slice(0, 200).flatMap((lc) => [lc, `${lc}\\missing`]);
+        // "Does it exist" past the point where every name is read at once; the paths after that.
+        for (const lc of asked) expect(lazy.has(lc)).toBe(eager.directories.has(lc));
         for (const lc of asked) expect(lazy.get(lc)).toBe(eager.directories.get(lc));
+        // A plan's copy answers from the same rows, and changes to the original do not reach it.
+        const copy = (lazy as Map<string, string> & { copy(): Map<string, string> }).copy();
+        lazy.set('z:\\copied', 'Z:\\Copied');
+        expect(copy.has('z:\\copied')).toBe(false);
+        expect(lazy.delete('z:\\copied')).toBe(true);
+        for (const lc of asked) expect(copy.has(lc)).toBe(eager.directories.has(lc));
         expect([...lazy]).toEqual([...eager.directories]);
+        expect([...copy]).toEqual([...eager.directories]);
         lazy.set('z:\\new', 'Z:\\New');
         expect(lazy.delete('z:\\new')).toBe(true);
         expect(lazy.size).toBe(eager.directories.size);
