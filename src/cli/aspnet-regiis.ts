@@ -4,6 +4,7 @@ import { reportError } from './errors.js';
 import { planLines } from './format/plan.js';
 import { clockFrom, dbFile, optionFlag, optionText } from './globals.js';
 import { type Io, writeLines } from './io.js';
+import { writeJson } from './format/json.js';
 
 const PROGRAM = 'aspnet_regiis';
 
@@ -139,26 +140,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const { outcome } = result;
       const { changed } = result;
       if (options.json) {
-        io.out(
-          JSON.stringify(
-            {
-              tool: result.tool,
-              exitCode: outcome.exitCode,
-              whatIf: options.whatIf,
-              changed,
-              stdout: outcome.stdout,
-              stderr: outcome.stderr,
-              result: outcome.data ?? null,
-              diff: result.diff,
-              changes: result.changes,
-              events: outcome.events,
-              restarted: outcome.restarted,
-              recycled: result.recycled,
-            },
-            null,
-            2,
-          ) + '\n',
-        );
+        writeJson((t) => io.out(t), {
+          tool: result.tool,
+          exitCode: outcome.exitCode,
+          whatIf: options.whatIf,
+          changed,
+          stdout: outcome.stdout,
+          stderr: outcome.stderr,
+          result: outcome.data ?? null,
+          diff: result.diff,
+          changes: result.changes,
+          events: outcome.events,
+          restarted: outcome.restarted,
+          recycled: result.recycled,
+        });
       } else if (options.whatIf) {
         const plan = {
           title: `aspnet_regiis (${result.tool}) ${split.tool.join(' ')}`,

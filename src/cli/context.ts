@@ -2,6 +2,7 @@ import { openMachine } from '../app/machine-file.js';
 import type { Clock } from '../app/clock.js';
 import type { Store } from '../store/open.js';
 import { type Io, writeLines } from './io.js';
+import { writeJson } from './format/json.js';
 
 /** What every `metabase` command gets: the console, the global options, and a way to open the machine. */
 export interface Context {
@@ -26,7 +27,7 @@ export async function withMachine<T>(ctx: Context, work: (store: Store) => Promi
 
 /** Prints a read command's result: JSON with `--json`, else the text lines. */
 export function print(ctx: Context, data: unknown, lines: () => readonly string[]): void {
-  if (ctx.json) ctx.io.out(JSON.stringify(data, null, 2) + '\n');
+  if (ctx.json) writeJson((t) => ctx.io.out(t), data);
   else writeLines((t) => ctx.io.out(t), lines());
 }
 
