@@ -126,7 +126,7 @@ describe('machine.md §3: framework versions', () => {
     expect(parseFrameworkVersion(typed)).toBe('4.0.30319');
   });
 
-  it.each(['2.5', '3.1'])('refuses %j: no such framework', (typed) => {
+  it.each(['4.1', '4.2', '4.3', '2.5', '3.1'])('refuses %j: no such framework', (typed) => {
     expect(parseFrameworkVersion(typed)).toBeUndefined();
   });
 
