@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ROOT_PATH, asList, inherits, property } from '../../src/metabase/metabase.js';
-import { entryVersion, isMixed, listVersion, moveList, parseEntry } from '../../src/metabase/scriptmaps.js';
+import { entryVersion, formatEntry, isMixed, listVersion, moveList, parseEntry } from '../../src/metabase/scriptmaps.js';
 import { iisMode, processorPath } from '../../src/machine/machine.js';
 import { iisDefaultScriptMaps } from '../../src/machine/profiles.js';
 import { poolOf } from '../../src/iis/admin.js';
+import { entryAccepts } from '../../src/iis/routing.js';
 import { FRAMEWORK_VERSIONS, extensionsOf, facts, fourPart, parseFrameworkVersion } from '../../src/regiis/frameworks.js';
 import { findExtensionEntry } from '../../src/regiis/registration.js';
 import { installFramework, uninstallFramework } from '../../src/regiis/setup.js';
@@ -41,6 +42,16 @@ describe('machine.md §1: keys, properties, inheritance, applications', () => {
     expect(d.metabase.get('/LM/W3SVC/1/ROOT/NEW')?.path).toBe(`${ROOT}/New`);
   });
 
+  it('an application is a key whose AppRoot names itself (in any case, with or without a trailing slash)', () => {
+    const d = machine('win2003');
+    d.createKey(APP, 'IIsWebVirtualDir');
+    d.setProperty(APP, property('AppRoot', '/lm/w3svc/1/root/app/'));
+    d.createKey(`${ROOT}/Dir`, 'IIsWebDirectory');
+    d.setProperty(`${ROOT}/Dir`, property('AppRoot', ROOT));
+    expect([...d.metabase.applications()].map((k) => k.path)).toEqual([ROOT, APP]);
+    expect(d.metabase.applicationOf(`${ROOT}/Dir`)?.path).toBe(ROOT);
+  });
+
   it("an application's pool is its effective AppPoolId: inherited from above, or its own", () => {
     const d = app(machine('win2003'), APP);
     expect(poolOf(d.metabase, APP)).toEqual({ name: 'DefaultAppPool', exists: true });
@@ -51,6 +62,14 @@ describe('machine.md §1: keys, properties, inheritance, applications', () => {
 });
 
 describe('machine.md §2: ScriptMaps', () => {
+  it('empty verbs (a trailing comma) mean all verbs, and the entry is written back as it was', () => {
+    const entry = parseEntry('.foo,C:\\foo.dll,1,');
+    expect(entry.verbs).toBe('');
+    expect(entryAccepts(entry, 'PROPFIND')).toBe(true);
+    expect(formatEntry(entry)).toBe('.foo,C:\\foo.dll,1,');
+    expect(entryAccepts(parseEntry('.foo,C:\\foo.dll,1,GET,POST'), 'put')).toBe(false);
+  });
+
   it('the IIS 6 defaults at /LM/W3SVC, exactly', () => {
     expect(iisDefaultScriptMaps('C:\\WINDOWS')).toEqual([
       '.asp,C:\\WINDOWS\\system32\\inetsrv\\asp.dll,5,GET,HEAD,POST,TRACE',
