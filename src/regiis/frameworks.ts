@@ -94,7 +94,8 @@ export function parseFrameworkVersion(typed: string): FrameworkVersion | undefin
   if (text === '1.0' || text === '1.0.3705' || text === '1.0.3705.0') return '1.0.3705';
   if (text === '1.1' || text === '1.1.4322' || text === '1.1.4322.0') return '1.1.4322';
   if (['2.0', '3.0', '3.5', '2.0.50727', '2.0.50727.0'].includes(text)) return '2.0.50727';
-  if (/^4(\.[0-8])?$/.test(text) || text === '4.0.30319' || text === '4.0.30319.0' || text === '4.0.30319.1') return '4.0.30319';
+  // 4, 4.0 and 4.5..4.8 (which replace 4.0 in place); there never was a 4.1, 4.2 or 4.3 to accept.
+  if (/^4(\.[05-8])?$/.test(text) || text === '4.0.30319' || text === '4.0.30319.0' || text === '4.0.30319.1') return '4.0.30319';
   return undefined;
 }
 
