@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { mb, regiis, test } from '../support/fixtures.js';
 import { dump } from '../support/dump.js';
@@ -275,6 +276,22 @@ describe('the options', () => {
     expect((await regiis(db, '-lk')).stdout).toBe(lines('W3SVC/\t2.0.50727.0', 'W3SVC/1/ROOT/App/\t2.0.50727.0', 'W3SVC/1/ROOT/App2/\t1.1.4322.0'));
     await ok(regiis(db, '-k', 'W3SVC/1/ROOT/App'));
     expect((await regiis(db, '-lk')).stdout).toBe(lines('W3SVC/\t2.0.50727.0', 'W3SVC/1/ROOT/App2/\t1.1.4322.0'));
+  });
+
+  test('-lk lists imported keys in the file\'s order (site 1234567 before site 3), parents before children', async ({ db }) => {
+    await ok(mb(db, 'import', join(import.meta.dirname, '..', 'fixtures', 'iis6-full.xml')));
+    expect((await regiis(db, '--framework', '2.0', '-lk')).stdout).toBe(
+      lines(
+        'W3SVC/\t2.0.50727.0',
+        'W3SVC/1/ROOT/\t2.0.50727.0',
+        'W3SVC/1/ROOT/Legacy/\t1.1.4322.0',
+        'W3SVC/1234567/ROOT/\t2.0.50727.0',
+        'W3SVC/1234567/ROOT/Reports/\t4.0.30319.0',
+        'W3SVC/3/ROOT/\t4.0.30319.0',
+        'W3SVC/3/ROOT/Api/\t4.0.30319.0',
+        'W3SVC/3/ROOT/Old/\t1.1.4322.0',
+      ),
+    );
   });
 
   test('-r installs the client scripts', async ({ db }) => {
