@@ -322,3 +322,12 @@ describe('metabase-cli.md: playbooks', () => {
     expect(got.stdout.endsWith('1 passed, 0 failed\n')).toBe(true);
   });
 });
+
+describe('metabase-cli.md: site add picks a free id', () => {
+  test('a numbered key that is not a web server still takes its id', async ({ db }) => {
+    await mb(db, 'init', '--profile', 'win2003-net20');
+    expect((await mb(db, 'create', 'W3SVC/2')).exit).toBe(0);
+    const got = await mb(db, 'site', 'add', 'Shop');
+    expect(got).toMatchObject({ exit: 0, stdout: 'added site W3SVC/3\n' });
+  });
+});
