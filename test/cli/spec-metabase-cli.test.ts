@@ -331,3 +331,40 @@ describe('metabase-cli.md: site add picks a free id', () => {
     expect(got).toMatchObject({ exit: 0, stdout: 'added site W3SVC/3\n' });
   });
 });
+
+describe('metabase-cli.md: exit codes and odd corners', () => {
+  test('init without --profile makes the default machine (win2003)', async ({ db }) => {
+    expect(await mb(db, 'init')).toEqual({ exit: 0, stdout: `created ${db} from profile win2003\n`, stderr: '' });
+  });
+
+  test('usage errors are exit 1 with one line on stderr, nothing on stdout, nothing changed', async ({ db }) => {
+    await mb(db, 'init');
+    const before = hash(db);
+    for (const args of [
+      ['vdir', 'add', 'W3SVC/1/ROOT/X'],
+      ['site', 'add'],
+      ['get'],
+      ['tree', '--bogus'],
+      ['events', '--id', 'x'],
+      ['snapshot', 'save'],
+      ['recycle'],
+      ['mode'],
+      ['framework', 'install'],
+    ]) {
+      const got = await mb(db, ...args);
+      expect(got.exit, args.join(' ')).toBe(1);
+      expect(got.stdout, args.join(' ')).toBe('');
+      expect(got.stderr.trim().split('\n'), `${args.join(' ')}: ${got.stderr}`).toHaveLength(1);
+    }
+    expect(hash(db)).toBe(before);
+  });
+
+  test('framework break: check reports the application whose files are missing as an error, exit 1', async ({ db }) => {
+    await mb(db, 'init', '--profile', 'win2003-net20');
+    expect((await mb(db, 'check')).exit).toBe(0);
+    await mb(db, 'framework', 'break', '2.0');
+    const got = await mb(db, 'check');
+    expect(got.exit).toBe(1);
+    expect(got.stdout).toMatch(/^error +[\w-]+: .*2\.0\.50727/m);
+  });
+});
