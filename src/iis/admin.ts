@@ -53,8 +53,10 @@ export interface SiteSpec {
 
 /** `site add`: an IIsWebServer with its ROOT application; the next free id when none is given. */
 export function addSite(d: Draft, spec: SiteSpec): string {
-  const ids = d.metabase.childrenOf(ROOT_PATH).filter((k) => k.keyType === 'IIsWebServer').map((k) => Number(lastSegment(k.path)));
-  const id = spec.id ?? Math.max(0, ...ids.filter(Number.isFinite)) + 1;
+  // Every numbered key under W3SVC counts, whatever its KeyType: a free id must not name an existing key
+  // (a key made with `create W3SVC/2` would otherwise turn the default into "site 2 already exists").
+  const ids = d.metabase.childrenOf(ROOT_PATH).map((k) => lastSegment(k.path)).filter((name) => /^\d+$/.test(name)).map(Number);
+  const id = spec.id ?? Math.max(0, ...ids) + 1;
   if (!Number.isInteger(id) || id < 1) throw new AdminError(`--id: a site id is a positive whole number, not ${spec.id}`);
   if (d.metabase.has(`${ROOT_PATH}/${id}`)) throw new AdminError(`site ${id} already exists`);
   const bindings = parseBindings(spec.bindings ?? ':80:');
