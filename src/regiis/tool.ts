@@ -4,7 +4,7 @@ import { hasAspNet, listVersion, moveList, removeAspNet } from '../metabase/scri
 import { type Draft, processorPath, registeredVersions } from '../machine/machine.js';
 import { type AppEvent, type AuditNote, appEvent, strippedNote } from '../machine/events.js';
 import { RESTARTING, type ToolCommand } from './args.js';
-import { FRAMEWORK_VERSIONS, type FrameworkVersion, compareVersions, compatible, fourPart, highest, majorOf } from './frameworks.js';
+import { FRAMEWORK_VERSIONS, type FrameworkVersion, compareVersions, compatible, fourPart, highest } from './frameworks.js';
 import * as text from './messages.js';
 import { type ExtensionSwitch, installClientScripts, register, removeClientScripts, unregister } from './registration.js';
 import { usage } from './usage.js';
@@ -230,8 +230,14 @@ export function runTool(d: Draft, command: ToolCommand, tool: FrameworkVersion):
 }
 
 /**
- * `-i` script maps (aspnet_regiis.md): nothing when the root is on a higher version (event 1032); the 4.0
- * tool maps the root only; older tools map the root and move every lower explicit list up.
+ * `-i` script maps (aspnet_regiis.md): nothing when the root is on a higher version (event 1032); otherwise
+ * the root and every explicit list of a lower version move to the tool's.
+ *
+ * The 4.0 tool too, against aspnet_regiis.md ("4.0 tool: the root only"): Microsoft's page for the 4.0 tool
+ * (k6h9cz8h, .NET Framework 4) says that on Windows XP and Server 2003 "the tool works the same as in version
+ * 3.5 and earlier", whose -i "updates the script maps at the IIS metabase root and below" for applications
+ * mapped to an earlier version. On IIS 6 this is how a 4.0 -i moves 2.0 applications into 4.0 beside 2.0
+ * ones in the same pool (event 1062).
  */
 function installScriptMaps(d: Draft, tool: FrameworkVersion, events: AppEvent[], source: string): void {
   const root = rootVersion(d);
@@ -240,7 +246,7 @@ function installScriptMaps(d: Draft, tool: FrameworkVersion, events: AppEvent[],
     return;
   }
   mapKey(d, ROOT_PATH, tool);
-  if (majorOf(tool) !== 4) upgradeLower(d, '/', tool, ROOT_PATH);
+  upgradeLower(d, '/', tool, ROOT_PATH);
 }
 
 /**

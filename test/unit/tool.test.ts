@@ -41,12 +41,15 @@ describe('-i', () => {
     expect(out.events.map((e) => e.eventId)).toEqual([1017, 1032, 1031, 1019, 1023, 1025]);
   });
 
-  it('with the 4.0 tool maps the root only; explicit keys below keep their version', () => {
+  // Against aspnet_regiis.md's "4.0 tool: the root only": on Server 2003 the 4.0 tool "works the same as in
+  // version 3.5 and earlier" (Microsoft's page for the 4.0 tool, k6h9cz8h), so lower lists below move too.
+  it('with the 4.0 tool, as with older tools, maps the root and moves every lower explicit list up', () => {
     const d = machine('win2003-net40');
     app(d, APP);
     tool(d, '2.0.50727', '-sn', 'W3SVC/1/ROOT/App');
+    expect(lk(d)[APP]).toBe('2.0.50727');
     const out = tool(d, '4.0.30319', '-i');
-    expect(lk(d)).toEqual({ [ROOT_PATH]: '4.0.30319', [APP]: '2.0.50727' });
+    expect(lk(d)).toEqual({ [ROOT_PATH]: '4.0.30319', [APP]: '4.0.30319' });
     expect(out.stdout.slice(0, 3)).toEqual([
       'Microsoft (R) ASP.NET RegIIS version 4.0.30319.1',
       'Administration utility to install and uninstall ASP.NET on the local machine.',
