@@ -201,12 +201,13 @@ export class Draft {
 
   /** Creates a directory and its missing parents (drive roots always exist). */
   mkdir(path: string): void {
-    const full = normalizeDir(path);
-    const parts = full.split('\\');
-    for (let i = 2; i <= parts.length; i++) {
-      const dir = parts.slice(0, i).join('\\');
-      if (this.dirExists(dir)) continue;
-      this.state.directories.set(dir.toLowerCase(), dir);
+    const parts = normalizeDir(path).split('\\');
+    let dir = parts[0]!;
+    for (let i = 1; i < parts.length; i++) {
+      dir = `${dir}\\${parts[i]}`;
+      const id = dir.toLowerCase();
+      if (this.state.directories.has(id)) continue;
+      this.state.directories.set(id, dir);
       this.changes.push({ kind: 'mkdir', path: dir });
     }
   }

@@ -179,7 +179,10 @@ export class Metabase {
   /** Applications: keys whose `AppRoot` names themselves (machine.md §1). */
   isApplication(key: MetabaseKey): boolean {
     const appRoot = key.properties.get('approot')?.value;
-    return typeof appRoot === 'string' && pathKey(appRoot.replace(/\/+$/, '')) === pathKey(key.path);
+    if (typeof appRoot !== 'string') return false;
+    // AppRoot may end in slashes; compared without them (most do not: no regular expression for those).
+    const own = appRoot.endsWith('/') ? appRoot.replace(/\/+$/, '') : appRoot;
+    return pathKey(own) === pathKey(key.path);
   }
 
   /** The application a key belongs to: the nearest key, from itself upwards, that is one. */
