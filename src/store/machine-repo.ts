@@ -31,8 +31,10 @@ export interface LoadOptions {
   readonly lazy?: boolean;
 }
 
-const PROPERTY_COLUMNS = 'name, prop_id, data_type, user_type, attributes, value, shared_id, xml_form';
+// Every property query reads these, in this order, as arrays (the key first: no row is copied to drop it).
+const PROPERTY_COLUMNS = 'key_id, name, prop_id, data_type, user_type, attributes, value, shared_id, xml_form';
 type RawProperty = [
+  key_id: number,
   name: string,
   prop_id: number | null,
   data_type: string | null,
@@ -91,12 +93,12 @@ interface Readers {
 }
 
 /** Maps one property row; a value it cannot read means the file was damaged or edited by hand. */
-function toProperty(sqlite: Sqlite, keyId: number, row: RawProperty, { tables, interner, shared }: Readers): Property {
+function toProperty(sqlite: Sqlite, row: RawProperty, { tables, interner, shared }: Readers): Property {
   try {
-    const value = shared.text(row[5], row[6]);
-    return rowToProperty({ name: row[0], prop_id: row[1], data_type: row[2], user_type: row[3], attributes: row[4], value, xml_form: row[7] }, interner);
+    const value = shared.text(row[6], row[7]);
+    return rowToProperty({ name: row[1], prop_id: row[2], data_type: row[3], user_type: row[4], attributes: row[5], value, xml_form: row[8] }, interner);
   } catch (error) {
-    const where = `${row[0]} at ${pathOf(sqlite, tables, keyId)}`;
+    const where = `${row[1]} at ${pathOf(sqlite, tables, row[0])}`;
     throw damaged(error instanceof NotAList ? `${where} is not a valid list` : `${where} cannot be read (${(error as Error).message})`);
   }
 }
@@ -121,11 +123,12 @@ function commentsOf(path: string, text: string | null): readonly string[] | unde
 function readAllRows(sqlite: Sqlite, readers: Readers): Map<number, Property[]> {
   const rows = new Map<number, Property[]>();
   const { properties, where, params } = readers.tables;
-  const query = statement(sqlite, `select key_id, ${PROPERTY_COLUMNS} from ${properties} where ${where} order by key_id, ord`).raw(true);
-  for (const [keyId, ...rest] of query.iterate(...params) as Iterable<[number, ...RawProperty]>) {
+  const query = statement(sqlite, `select ${PROPERTY_COLUMNS} from ${properties} where ${where} order by key_id, ord`).raw(true);
+  for (const row of query.iterate(...params) as Iterable<RawProperty>) {
+    const keyId = row[0];
     let list = rows.get(keyId);
     if (!list) rows.set(keyId, (list = []));
-    list.push(toProperty(sqlite, keyId, rest, readers));
+    list.push(toProperty(sqlite, row, readers));
   }
   return rows;
 }
@@ -170,15 +173,15 @@ class StoredProperties implements PropertySource {
     const row = statement(this.sqlite, `select ${PROPERTY_COLUMNS} from mb_property where key_id = ? and name_lc = ?`).raw(true).get(handle, name) as
       | RawProperty
       | undefined;
-    const prop = row ? toProperty(this.sqlite, handle, row, this.readers) : undefined;
+    const prop = row ? toProperty(this.sqlite, row, this.readers) : undefined;
     points.read.set(handle, prop);
     return prop;
   }
 
   private column(name: string): Map<number, Property> {
     const column = new Map<number, Property>();
-    const query = statement(this.sqlite, `select key_id, ${PROPERTY_COLUMNS} from mb_property where name_lc = ?`).raw(true);
-    for (const [keyId, ...rest] of query.iterate(name) as Iterable<[number, ...RawProperty]>) column.set(keyId, toProperty(this.sqlite, keyId, rest, this.readers));
+    const query = statement(this.sqlite, `select ${PROPERTY_COLUMNS} from mb_property where name_lc = ?`).raw(true);
+    for (const row of query.iterate(name) as Iterable<RawProperty>) column.set(row[0], toProperty(this.sqlite, row, this.readers));
     this.columns.set(name, column);
     this.points.delete(name);
     return column;
@@ -188,7 +191,7 @@ class StoredProperties implements PropertySource {
     if (!this.rows && ++this.rowReads > READS_BEFORE_BULK) this.rows = readAllRows(this.sqlite, this.readers);
     if (this.rows) return this.rows.get(handle) ?? [];
     const query = statement(this.sqlite, `select ${PROPERTY_COLUMNS} from mb_property where key_id = ? order by ord`).raw(true);
-    return (query.all(handle) as RawProperty[]).map((row) => toProperty(this.sqlite, handle, row, this.readers));
+    return (query.all(handle) as RawProperty[]).map((row) => toProperty(this.sqlite, row, this.readers));
   }
 }
 
