@@ -13,4 +13,5 @@ export const MIGRATIONS: Readonly<Record<string, () => Promise<Migration>>> = {
   '2026_11_22_001_metabase_xml': () => import('./2026_11_22_001_metabase_xml.js'),
   '2026_11_22_002_snapshot_xml': () => import('./2026_11_22_002_snapshot_xml.js'),
   '2026_11_22_003_shared_values': () => import('./2026_11_22_003_shared_values.js'),
+  '2026_11_22_004_properties_by_name': () => import('./2026_11_22_004_properties_by_name.js'),
 };

@@ -32,7 +32,7 @@ export interface LoadOptions {
 }
 
 // Every property query reads these, in this order, as arrays (the key first: no row is copied to drop it).
-const PROPERTY_COLUMNS = 'key_id, name, prop_id, data_type, user_type, attributes, value, shared_id, xml_form';
+const PROPERTY_COLUMNS = 'key_id, name, prop_id, data_type, user_type, attributes, value, shared_id, xml_form, ord';
 type RawProperty = [
   key_id: number,
   name: string,
@@ -43,6 +43,7 @@ type RawProperty = [
   value: string | null,
   shared_id: number | null,
   xml_form: string | null,
+  ord: number,
 ];
 
 /**
@@ -119,17 +120,21 @@ function commentsOf(path: string, text: string | null): readonly string[] | unde
   }
 }
 
-/** Every key's properties, by key id, in the order they were set. */
+/**
+ * Every key's properties, by key id, in the order they were set. Read in the order the table stores them (by
+ * name), then each key's put in order: sorting a key's few rows costs less than having SQLite sort them all.
+ */
 function readAllRows(sqlite: Sqlite, readers: Readers): Map<number, Property[]> {
-  const rows = new Map<number, Property[]>();
+  const byKey = new Map<number, RawProperty[]>();
   const { properties, where, params } = readers.tables;
-  const query = statement(sqlite, `select ${PROPERTY_COLUMNS} from ${properties} where ${where} order by key_id, ord`).raw(true);
+  const query = statement(sqlite, `select ${PROPERTY_COLUMNS} from ${properties} where ${where}`).raw(true);
   for (const row of query.iterate(...params) as Iterable<RawProperty>) {
-    const keyId = row[0];
-    let list = rows.get(keyId);
-    if (!list) rows.set(keyId, (list = []));
-    list.push(toProperty(sqlite, row, readers));
+    let list = byKey.get(row[0]);
+    if (!list) byKey.set(row[0], (list = []));
+    list.push(row);
   }
+  const rows = new Map<number, Property[]>();
+  for (const [keyId, list] of byKey) rows.set(keyId, list.sort((a, b) => a[9] - b[9]).map((row) => toProperty(sqlite, row, readers)));
   return rows;
 }
 

@@ -14,16 +14,19 @@ const tableSql = (sqlite: BetterSqlite3.Database): string =>
   (sqlite.prepare(`select sql from sqlite_master where type = 'table' and name = 'mb_property'`).get() as { sql: string }).sql;
 
 describe('the property table', () => {
-  test('a new machine file holds properties in a rowid table, unique by key and name', async ({ db }) => {
+  test('a new machine file stores properties by name (migration 2026_11_22_004), unique by key and name', async ({ db }) => {
     const store = await openStore(db);
     try {
-      expect(tableSql(store.sqlite)).not.toMatch(/without rowid/i);
-      const indexes = store.sqlite.prepare(`select name, "unique" from pragma_index_list('mb_property') order by name`).all();
+      expect(tableSql(store.sqlite)).toMatch(/primary key \(name_lc, key_id\)\s*\)\s*without rowid/i);
+      const indexes = store.sqlite.prepare(`select name, "unique", origin from pragma_index_list('mb_property') order by name`).all();
       expect(indexes).toEqual([
-        { name: 'mb_property_key', unique: 1 },
-        { name: 'mb_property_name', unique: 0 },
-        { name: 'mb_property_shared', unique: 0 },
+        { name: 'mb_property_key', unique: 1, origin: 'c' },
+        { name: 'mb_property_shared', unique: 0, origin: 'c' },
+        { name: 'sqlite_autoindex_mb_property_1', unique: 1, origin: 'pk' },
       ]);
+      // Reading one property across every key is a range of the table itself.
+      const plan = store.sqlite.prepare(`explain query plan select * from mb_property where name_lc = ?`).all('scriptmaps') as { detail: string }[];
+      expect(plan.map((p) => p.detail).join('; ')).toMatch(/SEARCH mb_property USING PRIMARY KEY \(name_lc=\?\)/);
       store.sqlite.prepare(`insert into mb_key (id, path, path_lc, key_type, ord) values (1, '/LM', '/lm', 'IIsComputer', 1)`).run();
       const insert = store.sqlite.prepare(`insert into mb_property (key_id, name_lc, name, ord, value) values (1, 'x', 'X', ?, 'v')`);
       insert.run(1);

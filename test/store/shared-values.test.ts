@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect } from 'vitest';
 import * as sharedValues from '../../migrations/2026_11_22_003_shared_values.js';
+import * as propertiesByName from '../../migrations/2026_11_22_004_properties_by_name.js';
 import { openStore } from '../../src/store/open.js';
 import { SHARED_FROM } from '../../src/store/shared-values.js';
 import { mb, regiis, test } from '../support/fixtures.js';
@@ -100,7 +101,7 @@ describe('shared values', () => {
     expect(after.shared).toBe(before.shared);
   });
 
-  test('the migration moves long values out of live and snapshot rows, and back down, every text kept', async ({ db }) => {
+  test('the migrations move long values out of live and snapshot rows, store rows by name, and back down, every text kept', async ({ db }) => {
     ok(await mb(db, 'generate', '--sites', '10', '--seed', '2'));
     ok(await mb(db, 'snapshot', 'save', 'one'));
     ok(await regiis(db, '-r'));
@@ -108,12 +109,17 @@ describe('shared values', () => {
     const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
     try {
       const shared = texts(sqlite);
+      await propertiesByName.down(kysely);
+      expect(texts(sqlite)).toEqual(shared);
       await sharedValues.down(kysely);
       expect(sqlite.prepare(`select count(*) from sqlite_master where name = 'mb_shared_value'`).pluck().get()).toBe(0);
       expect(texts(sqlite)).toEqual(shared);
       await sharedValues.up(kysely);
       expect(texts(sqlite)).toEqual(shared);
+      await propertiesByName.up(kysely);
+      expect(texts(sqlite)).toEqual(shared);
       expect(sqlite.pragma('foreign_key_check')).toEqual([]);
+      expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       await kysely.destroy();
     }
@@ -128,8 +134,9 @@ describe('shared values', () => {
     copyFileSync(db, copy);
     const sqlite = new BetterSqlite3(copy);
     const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await propertiesByName.down(kysely);
     await sharedValues.down(kysely);
-    sqlite.prepare(`delete from kysely_migration where name = '2026_11_22_003_shared_values'`).run();
+    sqlite.prepare(`delete from kysely_migration where name >= '2026_11_22_003_shared_values'`).run();
     const inline = texts(sqlite);
     await kysely.destroy();
 
