@@ -125,16 +125,17 @@ function commentsOf(path: string, text: string | null): readonly string[] | unde
  * name), then each key's put in order: sorting a key's few rows costs less than having SQLite sort them all.
  */
 function readAllRows(sqlite: Sqlite, readers: Readers): Map<number, Property[]> {
-  const byKey = new Map<number, RawProperty[]>();
+  // Each row becomes its property at once (the row is let go), kept with its place until the key's are sorted.
+  const byKey = new Map<number, [ord: number, prop: Property][]>();
   const { properties, where, params } = readers.tables;
   const query = statement(sqlite, `select ${PROPERTY_COLUMNS} from ${properties} where ${where}`).raw(true);
   for (const row of query.iterate(...params) as Iterable<RawProperty>) {
     let list = byKey.get(row[0]);
     if (!list) byKey.set(row[0], (list = []));
-    list.push(row);
+    list.push([row[9], toProperty(sqlite, row, readers)]);
   }
   const rows = new Map<number, Property[]>();
-  for (const [keyId, list] of byKey) rows.set(keyId, list.sort((a, b) => a[9] - b[9]).map((row) => toProperty(sqlite, row, readers)));
+  for (const [keyId, list] of byKey) rows.set(keyId, list.sort((a, b) => a[0] - b[0]).map(([, prop]) => prop));
   return rows;
 }
 
