@@ -31,6 +31,20 @@ export const processIo: Io = {
   errIsTTY: process.stderr.isTTY === true,
 };
 
+/** A console that keeps what a program printed: playbook steps run in-process, and tests. */
+export function captureIo(env: Io['env'] = {}): Io & { stdout(): string; stderr(): string } {
+  let out = '';
+  let err = '';
+  return {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    env,
+    isTTY: false,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
 /** Writes lines, each ended by `eol`. */
 export function writeLines(write: (text: string) => void, lines: readonly string[], eol = '\n'): void {
   if (lines.length > 0) write(lines.map((line) => line + eol).join(''));

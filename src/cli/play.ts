@@ -11,7 +11,7 @@ import { type CaseResult, type SuiteResult, junitXml, summaryLine, tapLines, tot
 import { type Scenario, type ScenarioStep, parseScenario } from '../playbook/scenario.js';
 import { splitWords } from '../playbook/words.js';
 import { main as aspnetRegiis } from './aspnet-regiis.js';
-import type { Io } from './io.js';
+import { type Io, captureIo } from './io.js';
 
 /**
  * `metabase play FILE...` (metabase-cli.md, "Playbooks"). Every file is read and checked first: a file that
@@ -116,19 +116,6 @@ function load(file: string, keepGoing: boolean, problems: string[]): Loaded | un
   return { kind: 'scenario', file, path, scenario: parsed.scenario, batches };
 }
 
-/** A console that keeps what a program printed. */
-function capture(env: Io['env']): Io & { ran(exit: number): Ran } {
-  let stdout = '';
-  let stderr = '';
-  return {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-    env,
-    isTTY: false,
-    ran: (exit) => ({ exit, stdout, stderr }),
-  };
-}
-
 /** Output of a step, indented under its line, cut when long. */
 function outputLines(ran: Ran, max = 20): string[] {
   const lines = [...ran.stdout.split('\n'), ...ran.stderr.split('\n')].map((l) => l.trimEnd()).filter((l) => l !== '');
@@ -166,10 +153,10 @@ class Runner {
   }
 
   async program(name: 'aspnet_regiis' | 'metabase', db: string, argv: readonly string[]): Promise<Ran> {
-    const io = capture(this.env);
+    const io = captureIo(this.env);
     const now = this.options.now === undefined ? [] : ['--now', this.options.now];
     const exit = await this.programs[name](['--db', db, ...now, ...argv], io);
-    return io.ran(exit);
+    return { exit, stdout: io.stdout(), stderr: io.stderr() };
   }
 
   private async withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {

@@ -1,28 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Io } from '../../src/cli/io.js';
+import { captureIo } from '../../src/cli/io.js';
 import { main as aspnetRegiis } from '../../src/cli/aspnet-regiis.js';
 import { main as metabase } from '../../src/cli/metabase.js';
+
+// Tests capture output with the program's own console (playbook steps run the same way).
+export { captureIo };
 
 export interface Ran {
   readonly exit: number;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-/** A console that records what a program printed. */
-export function captureIo(env: Record<string, string | undefined> = {}): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    env,
-    isTTY: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
 }
 
 /** Runs one of the two programs in-process against a machine file. */
