@@ -115,21 +115,12 @@ export interface AuditTable {
 }
 
 /** A named snapshot: the `machine` row as it was, and when it was taken. Its rows live in `snapshot_*`. */
-export interface SnapshotTable {
+export type SnapshotTable = Omit<MachineTable, 'id'> & {
   id: Generated<number>;
   name: string;
   name_lc: string;
   taken_at: string;
-  profile: string;
-  os: string;
-  windir: string;
-  setup_log_counter: number;
-  state_service: string | null;
-  perf_counters: string | null;
-  aspnet_account: number;
-  created_at: string;
-  xml_namespace: string | null;
-}
+};
 
 /** The copy of a machine table in a snapshot: the same row, under the snapshot's id. */
 type InSnapshot<T> = { snapshot_id: number } & { [K in keyof T]: T[K] extends Generated<infer V> ? V : T[K] };

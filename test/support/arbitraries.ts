@@ -32,7 +32,7 @@ const listKind: fc.Arbitrary<ListKind> = fc.oneof(
 );
 
 /** The ScriptMaps list a key gets, or undefined (it inherits). */
-function listFor(state: MachineState, kind: ListKind): string[] | undefined {
+function listFor(state: MachineState, kind: ListKind): readonly string[] | undefined {
   const base = iisDefaultScriptMaps(state.windir);
   const on = (v: FrameworkVersion, list = base) => moveList(list, v, processorPath(state, v));
   switch (kind.kind) {
